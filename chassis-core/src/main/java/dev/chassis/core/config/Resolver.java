@@ -84,7 +84,8 @@ final class Resolver {
         String where = key.name().equals(key.envName())
                 ? "set environment variable or system property " + key.name()
                 : "set system property " + key.name() + " or environment variable " + key.envName();
-        return key.name() + ": missing required value (" + key.format() + "); " + where + about(key);
+        String to = key.type() == String.class ? "" : " to " + key.format();
+        return key.name() + ": missing required value; " + where + to + about(key);
     }
 
     private static String malformed(ConfigKey<?> key, String raw, ConfigOrigin origin, String expected) {
