@@ -22,6 +22,7 @@ import java.util.List;
 public final class ConfigException extends NonRetryableException {
     private static final long serialVersionUID = 1L;
 
+    /** The problems, in report order; an immutable list. */
     private final List<ConfigProblem> problems;
 
     /**

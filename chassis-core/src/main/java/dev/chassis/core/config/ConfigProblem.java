@@ -2,6 +2,8 @@ package dev.chassis.core.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.Serializable;
+
 /**
  * One problem found while building a {@link Config}: which key, what kind of problem, and a message
  * that says what to fix. The message never contains the value of a secret key. Immutable and
@@ -11,7 +13,7 @@ import static java.util.Objects.requireNonNull;
  * @param kind what kind of problem it is
  * @param message what is wrong and what to fix, starting with the key's name
  */
-public record ConfigProblem(String key, Kind kind, String message) {
+public record ConfigProblem(String key, Kind kind, String message) implements Serializable {
 
     /** The kinds of configuration problems. Immutable and thread-safe. */
     public enum Kind {
