@@ -10,12 +10,14 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -209,6 +211,7 @@ public final class Config {
         private @Nullable Map<String, String> properties;
         private final Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
         private final Map<String, String> envNames = new HashMap<>();
+        private final Set<String> allowed = new HashSet<>();
 
         private Builder() {}
 
@@ -288,6 +291,23 @@ public final class Config {
         }
 
         /**
+         * Names in the chassis namespace that are not declared here but must not be reported as
+         * unknown, e.g. a {@code CHASSIS_BUILD_ID} variable set by a deployment tool. Prefer declaring
+         * the keys instead: an allowed name is exempt from the misspelling check. A name counts in both
+         * spellings: {@code chassis.build.id} also allows {@code CHASSIS_BUILD_ID}.
+         *
+         * @param names property or environment variable names
+         * @return this builder
+         */
+        public Builder allowUndeclared(String... names) {
+            requireNonNull(names, "names");
+            for (String name : names) {
+                allowed.add(ConfigKey.envName(requireNonNull(name, "names must not contain null")));
+            }
+            return this;
+        }
+
+        /**
          * Reads and checks every declared key.
          *
          * @return the configuration
@@ -296,7 +316,7 @@ public final class Config {
         public Config build() {
             Map<String, String> environment = env != null ? env : System.getenv();
             Map<String, String> props = properties != null ? properties : snapshot(System.getProperties());
-            var resolver = new Resolver(environment, props, List.copyOf(keys.values()));
+            var resolver = new Resolver(environment, props, List.copyOf(keys.values()), Set.copyOf(allowed));
             return new Config(Collections.unmodifiableMap(resolver.resolve()));
         }
 

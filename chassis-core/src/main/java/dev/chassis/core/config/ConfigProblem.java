@@ -9,7 +9,8 @@ import java.io.Serializable;
  * that says what to fix. The message never contains the value of a secret key. Immutable and
  * thread-safe.
  *
- * @param key the declared key's name, or for an unknown key the name as it was found
+ * @param key the declared key's name, or for an unknown key the name as found, with control and
+ *     non-ASCII characters escaped
  * @param kind what kind of problem it is
  * @param message what is wrong and what to fix, starting with the key's name
  */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -23,12 +24,15 @@ final class Resolver {
     private final Map<String, String> env;
     private final Map<String, String> properties;
     private final Collection<ConfigKey<?>> keys;
+    private final Set<String> allowedEnvNames;
     private final List<ConfigProblem> problems = new ArrayList<>();
 
-    Resolver(Map<String, String> env, Map<String, String> properties, Collection<ConfigKey<?>> keys) {
+    Resolver(Map<String, String> env, Map<String, String> properties, Collection<ConfigKey<?>> keys,
+            Set<String> allowedEnvNames) {
         this.env = env;
         this.properties = properties;
         this.keys = keys;
+        this.allowedEnvNames = allowedEnvNames;
     }
 
     /**
@@ -110,13 +114,14 @@ final class Resolver {
         for (String name : new TreeSet<>(properties.keySet())) {
             if (name.toLowerCase(Locale.ROOT).startsWith(PROPERTY_PREFIX)
                     || ConfigKey.envName(name).startsWith(ENV_PREFIX)) {
-                if (!propertyNames.contains(name)) {
+                if (!propertyNames.contains(name) && !allowedEnvNames.contains(ConfigKey.envName(name))) {
                     problems.add(unknown(name, "system property", true));
                 }
             }
         }
         for (String name : new TreeSet<>(env.keySet())) {
-            if (name.toUpperCase(Locale.ROOT).startsWith(ENV_PREFIX) && !envNames.contains(name)) {
+            if (name.toUpperCase(Locale.ROOT).startsWith(ENV_PREFIX) && !envNames.contains(name)
+                    && !allowedEnvNames.contains(ConfigKey.envName(name))) {
                 problems.add(unknown(name, "environment variable", false));
             }
         }
@@ -134,7 +139,7 @@ final class Resolver {
         } else {
             hint = "no declared key is similar; declared chassis keys are " + chassisKeys(property);
         }
-        return new ConfigProblem(name, Kind.UNKNOWN,
+        return new ConfigProblem(shown, Kind.UNKNOWN,
                 shown + ": unknown " + what + " in the chassis namespace, not read by any declared key; " + hint
                         + " Rename it or remove it.");
     }

@@ -196,6 +196,32 @@ class ConfigValidationTest {
     }
 
     @Test
+    void allowedUndeclaredNamesAreNotReportedInEitherSpelling() {
+        // when
+        Config config = Config.builder()
+                .env(Map.of("CHASSIS_BUILD_ID", "b-17"))
+                .systemProperties(Map.of("chassis.build.id", "b-17"))
+                .allowUndeclared("chassis.build.id")
+                .declare(ConfigKey.integer("chassis.admin.port").withDefault(8081))
+                .build();
+
+        // then
+        assertThat(config.describe()).extracting(ConfigEntry::key).containsExactly("chassis.admin.port");
+    }
+
+    @Test
+    void unknownKeyNameIsEscapedInTheProblem() {
+        // when
+        ConfigException e = failure(Map.of("CHASSIS_X\u001b[2J", "1"), Map.of(),
+                ConfigKey.integer("chassis.admin.port").withDefault(8081));
+
+        // then
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().extracting(ConfigProblem::key).isEqualTo("CHASSIS_X\\u001b[2J");
+        assertThat(e.getMessage()).doesNotContain("\u001b");
+    }
+
+    @Test
     void reportsEveryProblemInOneException() {
         // when
         ConfigException e = failure(
