@@ -190,6 +190,7 @@ public final class CorrelationContext {
      * @param <V> the result type
      * @return the wrapping supplier
      */
+    @SuppressWarnings("try") // the scope is held for its effect, not referenced
     public <V> Supplier<V> wrapSupplier(Supplier<V> supplier) {
         requireNonNull(supplier, "supplier");
         return () -> {

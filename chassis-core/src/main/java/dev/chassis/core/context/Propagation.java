@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /** Carries a context into tasks: binding at wrap or submit time, restoring on the worker afterwards. */
+@SuppressWarnings("try") // scopes are held for their effect, not referenced
 final class Propagation {
     private Propagation() {}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Runs the examples of docs/correlation.md; keep both in step. */
+@SuppressWarnings("try") // scopes are held for their effect
 class CorrelationDocsExampleTest {
 
     @Test

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // scopes are held for their effect
 class CorrelationPropagationTest {
     private static final long TIMEOUT_SECONDS = 10;
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // scopes are held for their effect
 class CorrelationScopeTest {
     private final CorrelationContext outer = CorrelationContext.of("outer");
     private final CorrelationContext inner = CorrelationContext.of("inner");
