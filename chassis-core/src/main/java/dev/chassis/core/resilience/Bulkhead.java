@@ -3,11 +3,16 @@ package dev.chassis.core.resilience;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Limits how many calls run at once, so a slow dependency cannot take every thread. A call that
  * finds no free slot within {@link #maxWait()} fails with {@link BulkheadFullException} without
- * being attempted. Thread-safe; the slots are shared by every {@link Resilience} using this instance.
+ * being attempted. Only synchronous calls wait (on the calling thread); an asynchronous call that
+ * finds the bulkhead full is rejected at once, so that no pool thread blocks. A synchronous call
+ * holds its slot until it returns; an asynchronous one until its stage completes or times out.
+ * Thread-safe; the slots are shared by every {@link Resilience} using this instance.
  *
  * <pre>{@code
  * Bulkhead bulkhead = Bulkhead.of("payments", 10);
@@ -17,13 +22,18 @@ public final class Bulkhead {
     private final String name;
     private final int maxConcurrentCalls;
     private final Duration maxWait;
-    private final dev.failsafe.Bulkhead<Object> slots;
+    /*
+     * A plain semaphore rather than Failsafe's Bulkhead: in Failsafe 3.3.2 a synchronous
+     * tryAcquirePermit(maxWait) that gives up leaves its waiter queued, and the next release hands
+     * that waiter the permit, so every rejection loses a slot for good (failsafe-lib/failsafe#393).
+     */
+    private final Semaphore slots;
 
     private Bulkhead(String name, int maxConcurrentCalls, Duration maxWait) {
         this.name = name;
         this.maxConcurrentCalls = maxConcurrentCalls;
         this.maxWait = maxWait;
-        this.slots = dev.failsafe.Bulkhead.builder(maxConcurrentCalls).withMaxWaitTime(maxWait).build();
+        this.slots = new Semaphore(maxConcurrentCalls, true);
     }
 
     /**
@@ -81,8 +91,18 @@ public final class Bulkhead {
         return maxWait;
     }
 
-    dev.failsafe.Bulkhead<Object> slots() {
-        return slots;
+    /** Takes a slot, waiting up to {@link #maxWait()} on the calling thread. */
+    boolean tryEnter() throws InterruptedException {
+        return maxWait.isZero() ? slots.tryAcquire() : slots.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Takes a slot if one is free now. */
+    boolean tryEnterNow() {
+        return slots.tryAcquire();
+    }
+
+    void exit() {
+        slots.release();
     }
 
     @Override

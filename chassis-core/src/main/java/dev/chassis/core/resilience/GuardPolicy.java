@@ -15,22 +15,24 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Failsafe policy (through Failsafe's public SPI) that sits between retry and bulkhead: it asks
- * our {@link DefaultCircuitBreaker} for a permit around each attempt, settles the permit with the
- * attempt's outcome, and turns Failsafe's timeout and bulkhead exceptions into ours, so that retry
- * predicates, fallbacks and callers only ever see chassis types.
+ * A Failsafe policy (through Failsafe's public SPI) that sits between retry and timeout. Around
+ * each attempt it asks our {@link DefaultCircuitBreaker} for a permit, then takes a {@link Bulkhead}
+ * slot, and afterwards settles the permit with the attempt's outcome and frees the slot. It also
+ * turns Failsafe's timeout exception into ours, so that retry predicates, fallbacks and callers
+ * only ever see chassis types.
  */
 final class GuardPolicy implements Policy<Object> {
     private final @Nullable DefaultCircuitBreaker breaker;
-    private final String bulkheadName;
+    private final @Nullable Bulkhead bulkhead;
     private final String timeoutOwner;
     private final Duration timeout;
     private final PolicyConfig<Object> config = new PolicyConfig<>() {
     };
 
-    GuardPolicy(@Nullable DefaultCircuitBreaker breaker, String bulkheadName, String timeoutOwner, Duration timeout) {
+    GuardPolicy(@Nullable DefaultCircuitBreaker breaker, @Nullable Bulkhead bulkhead, String timeoutOwner,
+            Duration timeout) {
         this.breaker = breaker;
-        this.bulkheadName = bulkheadName;
+        this.bulkhead = bulkhead;
         this.timeoutOwner = timeoutOwner;
         this.timeout = timeout;
     }
@@ -45,12 +47,9 @@ final class GuardPolicy implements Policy<Object> {
         return new GuardExecutor(policyIndex);
     }
 
-    Throwable translate(Throwable failure) {
+    private Throwable translate(Throwable failure) {
         if (failure instanceof dev.failsafe.TimeoutExceededException) {
             return new TimeoutExceededException(timeoutOwner, timeout);
-        }
-        if (failure instanceof dev.failsafe.BulkheadFullException) {
-            return new BulkheadFullException(bulkheadName);
         }
         return failure;
     }
@@ -63,15 +62,16 @@ final class GuardPolicy implements Policy<Object> {
             }
             return result;
         }
-        Throwable translated = translate(failure);
         if (permit != null) {
-            if (translated instanceof BulkheadFullException) {
-                permit.ignored();
-            } else {
-                permit.failed();
-            }
+            permit.failed();
         }
+        Throwable translated = translate(failure);
         return translated == failure ? result : ExecutionResult.exception(translated);
+    }
+
+    private static ExecutionResult<Object> rejected(SyncExecutionInternal<Object> execution, Throwable rejection) {
+        execution.preExecute();
+        return ExecutionResult.exception(rejection);
     }
 
     private final class GuardExecutor extends PolicyExecutor<Object> {
@@ -87,9 +87,23 @@ final class GuardPolicy implements Policy<Object> {
                 if (breaker != null) {
                     try {
                         permit = breaker.acquire();
-                    } catch (CircuitOpenException rejected) {
-                        execution.preExecute();
-                        return ExecutionResult.exception(rejected);
+                    } catch (CircuitOpenException rejection) {
+                        return rejected(execution, rejection);
+                    }
+                }
+                if (bulkhead != null) {
+                    boolean entered;
+                    try {
+                        entered = bulkhead.tryEnter();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        entered = false;
+                    }
+                    if (!entered) {
+                        if (permit != null) {
+                            permit.ignored();
+                        }
+                        return rejected(execution, new BulkheadFullException(bulkhead.name()));
                     }
                 }
                 ExecutionResult<Object> result;
@@ -100,6 +114,10 @@ final class GuardPolicy implements Policy<Object> {
                         permit.failed();
                     }
                     throw e;
+                } finally {
+                    if (bulkhead != null) {
+                        bulkhead.exit();
+                    }
                 }
                 return settle(permit, result);
             };
@@ -115,22 +133,36 @@ final class GuardPolicy implements Policy<Object> {
                 if (breaker != null) {
                     try {
                         acquired = breaker.acquire();
-                    } catch (CircuitOpenException rejected) {
+                    } catch (CircuitOpenException rejection) {
                         execution.preExecute();
-                        return CompletableFuture.completedFuture(ExecutionResult.exception(rejected));
+                        return CompletableFuture.completedFuture(ExecutionResult.exception(rejection));
                     }
                 }
                 DefaultCircuitBreaker.Permit permit = acquired;
+                if (bulkhead != null && !bulkhead.tryEnterNow()) {
+                    if (permit != null) {
+                        permit.ignored();
+                    }
+                    execution.preExecute();
+                    return CompletableFuture.completedFuture(
+                            ExecutionResult.exception(new BulkheadFullException(bulkhead.name())));
+                }
                 CompletableFuture<ExecutionResult<Object>> inner;
                 try {
                     inner = innerFn.apply(execution);
                 } catch (RuntimeException | Error e) {
+                    if (bulkhead != null) {
+                        bulkhead.exit();
+                    }
                     if (permit != null) {
                         permit.failed();
                     }
                     throw e;
                 }
                 return inner.handle((result, error) -> {
+                    if (bulkhead != null) {
+                        bulkhead.exit();
+                    }
                     if (error != null) {
                         if (permit != null) {
                             permit.failed();
@@ -140,7 +172,7 @@ final class GuardPolicy implements Policy<Object> {
                         return ExecutionResult.exception(translate(cause));
                     }
                     if (result == null) {
-                        // the outcome is recorded elsewhere (cancellation); free a probe permit
+                        // no outcome to record here (cancelled); free a probe permit
                         if (permit != null) {
                             permit.ignored();
                         }

@@ -83,12 +83,8 @@ public final class Resilience {
             attemptTimeout = timeout.duration();
             interrupt = timeout.interrupts();
         }
-        policies.add(new GuardPolicy((DefaultCircuitBreaker) circuitBreaker,
-                bulkhead == null ? name : bulkhead.name(), timeoutOwner,
+        policies.add(new GuardPolicy((DefaultCircuitBreaker) circuitBreaker, bulkhead, timeoutOwner,
                 attemptTimeout == null ? Duration.ZERO : attemptTimeout));
-        if (bulkhead != null) {
-            policies.add(bulkhead.slots());
-        }
         if (attemptTimeout != null) {
             var timeoutBuilder = dev.failsafe.Timeout.builder(attemptTimeout);
             policies.add(interrupt ? timeoutBuilder.withInterrupt().build() : timeoutBuilder.build());
