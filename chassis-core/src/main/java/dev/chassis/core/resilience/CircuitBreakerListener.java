@@ -5,8 +5,9 @@ package dev.chassis.core.resilience;
  * what you need.
  *
  * <p>Methods run synchronously on the thread that caused the event: the caller whose call outcome
- * or permit request changed the state, the thread calling {@link CircuitBreaker#reset()}, or a JDK
- * timer thread when a probe's timeout expires. Keep them short and non-blocking; an exception they
+ * or permit request changed the state, the thread calling {@link CircuitBreaker#reset()}, or the
+ * JDK's asynchronous pool thread that settles a probe whose timeout expired
+ * ({@link java.util.concurrent.CompletableFuture#delayedExecutor}). Keep them short and non-blocking; an exception they
  * throw is logged and otherwise ignored. Implementations must be thread-safe.
  */
 public interface CircuitBreakerListener {

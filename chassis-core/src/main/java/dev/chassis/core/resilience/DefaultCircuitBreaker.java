@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker, CircuitBreakerEvent
 
     @Override
     public void reset() {
-        StateChange change;
+        @Nullable StateChange change;
         synchronized (lock) {
             change = transition(State.CLOSED);
         }
@@ -112,8 +113,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker, CircuitBreakerEvent
         if (current.state() == State.CLOSED) {
             return new Permit(this, current.epoch(), false);
         }
-        StateChange change = null;
-        Permit permit = null;
+        @Nullable StateChange change = null;
+        @Nullable Permit permit = null;
         Duration retryAfter = Duration.ZERO;
         synchronized (lock) {
             current = phase;
@@ -154,7 +155,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker, CircuitBreakerEvent
     }
 
     private void settle(Permit permit, Outcome outcome) {
-        StateChange change = null;
+        @Nullable StateChange change = null;
         synchronized (lock) {
             Phase current = phase;
             if (permit.epoch != current.epoch()) {
@@ -175,7 +176,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker, CircuitBreakerEvent
         publish(change);
     }
 
-    private StateChange recordClosed(boolean failure) {
+    private @Nullable StateChange recordClosed(boolean failure) {
         if (buffered == window.length) {
             if (window[next]) {
                 failures--;
@@ -196,7 +197,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker, CircuitBreakerEvent
     }
 
     /** Must hold {@link #lock}. Returns the change to publish after the lock is released. */
-    private StateChange transition(State to) {
+    private @Nullable StateChange transition(State to) {
         Phase from = phase;
         Instant now = clock.instant();
         phase = new Phase(to, from.epoch() + 1, to == State.OPEN ? now : from.openedAt());
@@ -213,7 +214,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker, CircuitBreakerEvent
         return new StateChange(name, from.state(), to, now);
     }
 
-    private void publish(StateChange change) {
+    private void publish(@Nullable StateChange change) {
         if (change == null) {
             return;
         }

@@ -83,7 +83,7 @@ final class GuardPolicy implements Policy<Object> {
         public Function<SyncExecutionInternal<Object>, ExecutionResult<Object>> apply(
                 Function<SyncExecutionInternal<Object>, ExecutionResult<Object>> innerFn, Scheduler scheduler) {
             Function<SyncExecutionInternal<Object>, ExecutionResult<Object>> guarded = execution -> {
-                DefaultCircuitBreaker.Permit permit = null;
+                DefaultCircuitBreaker.@Nullable Permit permit = null;
                 if (breaker != null) {
                     try {
                         permit = breaker.acquire();
@@ -129,7 +129,7 @@ final class GuardPolicy implements Policy<Object> {
                 Function<AsyncExecutionInternal<Object>, CompletableFuture<ExecutionResult<Object>>> innerFn,
                 Scheduler scheduler, FailsafeFuture<Object> future) {
             Function<AsyncExecutionInternal<Object>, CompletableFuture<ExecutionResult<Object>>> guarded = execution -> {
-                DefaultCircuitBreaker.Permit acquired = null;
+                DefaultCircuitBreaker.@Nullable Permit acquired = null;
                 if (breaker != null) {
                     try {
                         acquired = breaker.acquire();
@@ -138,7 +138,7 @@ final class GuardPolicy implements Policy<Object> {
                         return CompletableFuture.completedFuture(ExecutionResult.exception(rejection));
                     }
                 }
-                DefaultCircuitBreaker.Permit permit = acquired;
+                DefaultCircuitBreaker.@Nullable Permit permit = acquired;
                 if (bulkhead != null && !bulkhead.tryEnterNow()) {
                     if (permit != null) {
                         permit.ignored();

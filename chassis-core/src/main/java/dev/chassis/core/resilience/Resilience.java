@@ -72,7 +72,7 @@ public final class Resilience {
             policies.add(retryPolicy(name, retry));
         }
         String timeoutOwner = name;
-        Duration attemptTimeout = null;
+        @Nullable Duration attemptTimeout = null;
         boolean interrupt = true;
         if (circuitBreaker != null) {
             timeoutOwner = circuitBreaker.name();

@@ -73,6 +73,32 @@ class ResilienceTest {
     }
 
     @Test
+    void aTimeoutWithoutInterruptFailsTheAttemptOnlyAfterItReturns() throws Exception {
+        // given
+        Resilience policy = Resilience.builder("search")
+                .timeout(Timeout.of(Duration.ofMillis(50)).withoutInterrupt())
+                .build();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Future<String> caller = threads.submit(() -> policy.call(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+            return "late";
+        }));
+
+        // when: the call keeps running well past the timeout
+        await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> !caller.isDone());
+        release.countDown();
+
+        // then
+        assertThatThrownBy(caller::get).hasCauseInstanceOf(TimeoutExceededException.class);
+        assertThat(interrupted).isFalse();
+    }
+
+    @Test
     void theShorterOfBreakerAndTimeoutApplies() {
         // given
         CircuitBreaker breaker = CircuitBreaker.of("search",
