@@ -7,8 +7,11 @@ package dev.chassis.core.resilience;
  * <p>Methods run synchronously on the thread that caused the event: the caller whose call outcome
  * or permit request changed the state, the thread calling {@link CircuitBreaker#reset()}, or the
  * JDK's asynchronous pool thread that settles a probe whose timeout expired
- * ({@link java.util.concurrent.CompletableFuture#delayedExecutor}). Keep them short and non-blocking; an exception they
- * throw is logged and otherwise ignored. Implementations must be thread-safe.
+ * ({@link java.util.concurrent.CompletableFuture#delayedExecutor}). They are called after the
+ * breaker's lock is released, so changes caused by different threads at nearly the same time may
+ * arrive out of order; {@link StateChange#at()} and {@link CircuitBreaker#state()} tell the truth.
+ * Keep them short and non-blocking; an exception they throw is logged and otherwise ignored.
+ * Implementations must be thread-safe.
  */
 public interface CircuitBreakerListener {
     /**

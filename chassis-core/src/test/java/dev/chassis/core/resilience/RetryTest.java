@@ -192,7 +192,7 @@ class RetryTest {
         AtomicInteger attempts = new AtomicInteger();
         List<String> attemptThreads = new CopyOnWriteArrayList<>();
         Resilience policy = Resilience.builder("inventory")
-                .retry(Retry.builder().initialDelay(Duration.ofMillis(100)).maxDelay(Duration.ofMillis(100)).build())
+                .retry(Retry.builder().initialDelay(Duration.ofMillis(300)).maxDelay(Duration.ofMillis(300)).build())
                 .scheduler(scheduler)
                 .build();
 
