@@ -416,13 +416,15 @@ public abstract class EventBusCompatibilityKit {
         String topic = topic("mail.requested");
         AtomicBoolean fixed = new AtomicBoolean();
         Recorder handled = new Recorder();
-        bus.subscribe(Subscription.builder(queue).topic(topic).handler(brokenUntil(fixed, handled)).build());
+        bus.subscribe(Subscription.builder(queue).topic(topic).retry(retry(2)).handler(brokenUntil(fixed, handled))
+                .build());
         Envelope first = envelope(1);
         Envelope second = envelope(2);
         publish(bus, topic, first);
         publish(bus, topic, second);
         DeadLetters deadLetters = bus.deadLetters();
         eventually().until(() -> deadLetters.count(queue) == 2);
+        assertThat(deadLetters.peek(queue, 10)).extracting(DeadLetter::attempts).containsOnly(2);
         fixed.set(true);
 
         // when
@@ -446,7 +448,8 @@ public abstract class EventBusCompatibilityKit {
         String topic = topic("mail.requested");
         AtomicBoolean fixed = new AtomicBoolean();
         Recorder handled = new Recorder();
-        bus.subscribe(Subscription.builder(queue).topic(topic).handler(brokenUntil(fixed, handled)).build());
+        bus.subscribe(Subscription.builder(queue).topic(topic).retry(retry(2)).handler(brokenUntil(fixed, handled))
+                .build());
         Set<String> sent = new LinkedHashSet<>();
         for (int i = 0; i < 3; i++) {
             Envelope e = envelope(i);
@@ -471,7 +474,7 @@ public abstract class EventBusCompatibilityKit {
     private static EventHandler brokenUntil(AtomicBoolean fixed, Recorder handled) {
         return delivery -> {
             if (!fixed.get()) {
-                throw new NonRetryableException("template missing");
+                throw new IllegalStateException("template missing");
             }
             handled.handle(delivery);
         };
