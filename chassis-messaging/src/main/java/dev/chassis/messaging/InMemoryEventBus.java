@@ -153,16 +153,17 @@ public final class InMemoryEventBus implements EventBus {
                         + "competing consumer");
             }
             MemoryQueue queue = broker.declare(name, subscription.topics());
-            consumer = new MemoryConsumer(broker, queue, subscription, drainTimeout, () -> forget(name));
+            consumer = new MemoryConsumer(broker, queue, subscription, drainTimeout, this::forget);
             open.put(name, consumer);
         }
         consumer.start();
         return new Handle(consumer);
     }
 
-    private void forget(String queue) {
+    /** Forgets a closed consumer, but not a later one on the same queue. */
+    private void forget(MemoryConsumer consumer) {
         synchronized (lock) {
-            open.remove(queue);
+            open.remove(consumer.queue(), consumer);
         }
     }
 

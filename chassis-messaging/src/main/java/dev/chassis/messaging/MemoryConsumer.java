@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +28,7 @@ final class MemoryConsumer implements SubscriptionHandle {
     private final MemoryQueue queue;
     private final Subscription subscription;
     private final Duration drainTimeout;
-    private final Runnable onClosed;
+    private final Consumer<MemoryConsumer> onClosed;
     private final List<Thread> workers = new ArrayList<>();
     private final Set<InFlight> inFlight = new HashSet<>(); // guarded by queue.lock
     private boolean paused; // guarded by queue.lock
@@ -46,7 +47,7 @@ final class MemoryConsumer implements SubscriptionHandle {
     }
 
     MemoryConsumer(InMemoryBroker broker, MemoryQueue queue, Subscription subscription, Duration drainTimeout,
-            Runnable onClosed) {
+            Consumer<MemoryConsumer> onClosed) {
         this.broker = broker;
         this.queue = queue;
         this.subscription = subscription;
@@ -130,7 +131,7 @@ final class MemoryConsumer implements SubscriptionHandle {
         } finally {
             queue.lock.unlock();
         }
-        onClosed.run();
+        onClosed.accept(this);
     }
 
     private boolean othersInFlight() {

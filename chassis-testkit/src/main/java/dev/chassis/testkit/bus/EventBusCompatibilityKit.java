@@ -285,6 +285,28 @@ public abstract class EventBusCompatibilityKit {
         assertThatThrownBy(() -> bus.subscribe(subscription)).isInstanceOf(IllegalStateException.class);
     }
 
+    /** Closes a handle idempotently: closing it again leaves a later subscription on its queue open. */
+    @Test
+    public void closingAHandleAgainLeavesALaterSubscriptionOnItsQueueOpen() throws Exception {
+        // given
+        EventBus bus = newBus();
+        String queue = queue("reopened");
+        String topic = topic("user.created");
+        SubscriptionHandle old = bus.subscribe(Subscription.builder(queue).topic(topic).handler(d -> { }).build());
+        old.close();
+        Recorder received = new Recorder();
+        Subscription again = Subscription.builder(queue).topic(topic).handler(received).build();
+        bus.subscribe(again);
+
+        // when
+        old.close();
+
+        // then
+        assertThatThrownBy(() -> bus.subscribe(again)).isInstanceOf(IllegalStateException.class);
+        publish(bus, topic, envelope(1));
+        eventually().until(() -> received.size() == 1);
+    }
+
     /** Retries a failed delivery after the policy's delay, counting attempts, until the handler succeeds. */
     @Test
     public void retriesAfterTheDelayUntilTheHandlerSucceeds() throws Exception {
