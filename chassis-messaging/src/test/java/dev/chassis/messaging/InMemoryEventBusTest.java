@@ -166,6 +166,31 @@ class InMemoryEventBusTest extends EventBusCompatibilityKit {
     }
 
     @Test
+    void aHandlerCanCloseItsOwnSubscriptionWithoutWaitingForItself() throws Exception {
+        // given
+        EventBus bus = newBus();
+        String queue = queue("self-closing");
+        String topic = topic("shutdown.requested");
+        List<SubscriptionHandle> handles = new CopyOnWriteArrayList<>();
+        AtomicBoolean closedItself = new AtomicBoolean();
+        handles.add(bus.subscribe(Subscription.builder(queue).topic(topic).handler(d -> {
+            handles.get(0).close();
+            closedItself.set(true);
+        }).build()));
+
+        // when
+        publish(bus, topic, envelope(1));
+
+        // then
+        eventually().atMost(Duration.ofSeconds(5)).untilTrue(closedItself);
+        publish(bus, topic, envelope(2));
+        List<Delivery> next = new CopyOnWriteArrayList<>();
+        bus.subscribe(Subscription.builder(queue).topic(topic).handler(next::add).build());
+        eventually().until(() -> next.size() == 1);
+        assertThat(bus.deadLetters().count(queue)).isZero();
+    }
+
+    @Test
     void refusesBrokerOptionsForASharedBroker() {
         // given
         InMemoryEventBus.Builder builder = InMemoryEventBus.builder().broker(broker).maxQueueLength(10);
