@@ -167,6 +167,11 @@ public final class InMemoryEventBus implements EventBus {
         }
     }
 
+    /**
+     * The dead letters of the broker's queues, the same for every bus on the broker.
+     *
+     * @return the dead-letter operations
+     */
     @Override
     public DeadLetters deadLetters() {
         return broker.deadLetters();

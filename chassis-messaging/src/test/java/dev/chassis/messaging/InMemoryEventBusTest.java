@@ -14,11 +14,18 @@ import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.envelope.InvalidEnvelopeException;
 import dev.chassis.testkit.bus.EventBusCompatibilityKit;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -188,6 +195,64 @@ class InMemoryEventBusTest extends EventBusCompatibilityKit {
         bus.subscribe(Subscription.builder(queue).topic(topic).handler(next::add).build());
         eventually().until(() -> next.size() == 1);
         assertThat(bus.deadLetters().count(queue)).isZero();
+    }
+
+    @Test
+    void stampsDeadLettersWithTheBrokersClockAndRetriesOnTheSuppliedScheduler() throws Exception {
+        // given
+        Instant now = Instant.parse("2030-05-06T07:08:09Z");
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger scheduled = new AtomicInteger();
+        ScheduledExecutorService counting = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+                scheduled.incrementAndGet();
+                return scheduler.schedule(command, delay, unit);
+            }
+        };
+        InMemoryBroker own = InMemoryBroker.builder().clock(Clock.fixed(now, ZoneOffset.UTC)).scheduler(counting).build();
+        InMemoryEventBus bus = InMemoryEventBus.builder().broker(own).build();
+        String queue = queue("clocked");
+        String topic = topic("invoice.issued");
+        bus.subscribe(Subscription.builder(queue).topic(topic).retry(retry(3)).handler(d -> {
+            throw new IllegalStateException("no printer");
+        }).build());
+
+        // when
+        publish(bus, topic, envelope(1));
+
+        // then
+        eventually().until(() -> bus.deadLetters().count(queue) == 1);
+        assertThat(bus.deadLetters().peek(queue, 1).get(0).deadLetteredAt()).isEqualTo(now);
+        assertThat(scheduled).hasValue(2);
+        bus.close();
+        own.close();
+        assertThat(counting.isShutdown()).isFalse();
+        counting.shutdownNow();
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void refusesAPublishToEveryQueueWhenOneMatchingQueueIsFull() throws Exception {
+        // given
+        InMemoryEventBus bus = InMemoryEventBus.builder().maxQueueLength(1).build();
+        String topic = topic("order.placed");
+        String fullQueue = queue("full");
+        String roomyQueue = queue("roomy");
+        AtomicInteger roomy = new AtomicInteger();
+        bus.subscribe(Subscription.builder(fullQueue).topic(topic).handler(d -> { }).build()).pause();
+        bus.subscribe(Subscription.builder(roomyQueue).topic(topic).handler(d -> roomy.incrementAndGet()).build());
+        publish(bus, topic, envelope(1));
+        eventually().until(() -> roomy.get() == 1);
+
+        // when
+        PublishException failure = publishFailure(bus, topic, envelope(2));
+
+        // then
+        assertThat(failure.reason()).isEqualTo(PublishException.Reason.NACKED);
+        assertThat(failure).hasMessageContaining(fullQueue);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> roomy.get() == 1);
+        bus.close();
     }
 
     @Test
