@@ -9,8 +9,9 @@ import java.util.concurrent.CompletionStage;
  * <p>A topic is a dot-separated routing key such as {@code user.created}; a {@link Subscription}
  * binds a named, durable queue to topic patterns, where {@code *} matches exactly one word and
  * {@code #} matches zero or more words, as in AMQP topic exchanges. Every subscription with a
- * matching pattern gets its own copy of an envelope; consumers of the same queue (in this process or
- * another) compete for its messages.
+ * matching pattern gets its own copy of an envelope; consumers of the same queue compete for its
+ * messages. A bus has at most one open subscription per queue, so competing consumers are
+ * subscriptions on several buses of one broker, in this process or another.
  *
  * <p>Implementations: {@code RabbitEventBus} and {@code InMemoryEventBus} in {@code chassis-messaging},
  * with the same semantics (checked by the testkit's {@code EventBusCompatibilityKit}). Instances are
