@@ -157,6 +157,43 @@ class AdminServerTest {
     }
 
     @Test
+    void bodyDeclaredOverTheLimitIsAnsweredWithoutReadingItAndTheConnectionIsClosed() throws Exception {
+        // given
+        start(AdminServer.builder().maxBodyBytes(1024)
+                .route(AdminRoute.post("/upload", request -> AdminResponse.json(200, Map.of()))));
+
+        // when: a client declares 10 MB and sends only the headers and a little of it
+        String response = rawExchange("POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10000000\r\n\r\n"
+                + "x".repeat(2048));
+
+        // then: the reading above ended because the server closed the connection
+        assertThat(response).startsWith("HTTP/1.1 413").contains("exceeds the limit of 1024 bytes");
+    }
+
+    @Test
+    void malformedPercentEscapeIsRejectedWith400() throws Exception {
+        // given
+        start(AdminServer.builder().route(AdminRoute.get("/items/{id}", request -> AdminResponse.json(200, Map.of()))));
+
+        // when
+        String response = rawExchange("GET /items/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        // then
+        assertThat(response).startsWith("HTTP/1.1 400");
+    }
+
+    /** Sends raw bytes, half-closes, and reads until the server closes the connection. */
+    private String rawExchange(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void defaultBodyLimitIs64KiB() throws Exception {
         // given
         start(AdminServer.builder().route(AdminRoute.post("/upload", request -> AdminResponse.json(200, Map.of()))));
