@@ -2,18 +2,15 @@ package dev.chassis.core.admin;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.chassis.core.NonRetryableException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -31,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Answers with JSON error bodies {@code {"error": "..."}}: 404 for an unknown path, 405 with an
  * {@code Allow} header for a known path and another method, 413 for a body over
- * {@linkplain Builder#maxBodyBytes(int) the limit}, 400 for a malformed path, 500 when a handler
+ * {@linkplain Builder#maxBodyBytes(int) the limit}, 500 when a handler
  * throws (the exception is logged, never sent). {@code GET /chassis} lists the routes.
  *
  * <p>Requests run on a small bounded pool ({@linkplain Builder#threads(int) 2 threads} by default,
@@ -62,12 +59,10 @@ public final class AdminServer implements AutoCloseable {
 
     private final String host;
     private final int requestedPort;
-    private final int maxBodyBytes;
     private final int threads;
     private final RouteTable table;
+    private final AdminExchangeHandler handler;
     private final Object lock = new Object();
-    private final Object inFlightLock = new Object();
-    private int inFlight;
     private State state = State.NEW;
     private @Nullable HttpServer server;
     private @Nullable ThreadPoolExecutor executor;
@@ -75,12 +70,12 @@ public final class AdminServer implements AutoCloseable {
     private AdminServer(Builder builder) {
         this.host = builder.host;
         this.requestedPort = builder.port;
-        this.maxBodyBytes = builder.maxBodyBytes;
         this.threads = builder.threads;
         List<AdminRoute> all = new ArrayList<>();
         all.add(AdminRoute.get("/chassis", request -> listing()));
         all.addAll(builder.routes);
         this.table = new RouteTable(all);
+        this.handler = new AdminExchangeHandler(table, builder.maxBodyBytes);
     }
 
     /**
@@ -118,7 +113,7 @@ public final class AdminServer implements AutoCloseable {
                     new ThreadPoolExecutor.CallerRunsPolicy());
             pool.allowCoreThreadTimeOut(true);
             http.setExecutor(pool);
-            http.createContext("/", this::serve);
+            http.createContext("/", handler);
             http.start();
             this.server = http;
             this.executor = pool;
@@ -175,7 +170,7 @@ public final class AdminServer implements AutoCloseable {
             http = requireNonNull(server);
             pool = requireNonNull(executor);
         }
-        awaitIdle(grace);
+        handler.awaitIdle(grace);
         http.stop(0);
         pool.shutdownNow();
         log.info("admin server stopped");
@@ -185,111 +180,6 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(1));
-    }
-
-    private void awaitIdle(Duration grace) {
-        long deadline = System.nanoTime() + grace.toNanos();
-        synchronized (inFlightLock) {
-            while (inFlight > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(inFlightLock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private void serve(HttpExchange exchange) {
-        synchronized (inFlightLock) {
-            inFlight++;
-        }
-        try {
-            respond(exchange, dispatch(exchange));
-        } catch (IOException | RuntimeException e) {
-            log.debug("admin response to {} {} could not be sent", exchange.getRequestMethod(),
-                    exchange.getRequestURI().getRawPath(), e);
-        } finally {
-            exchange.close();
-            synchronized (inFlightLock) {
-                inFlight--;
-                inFlightLock.notifyAll();
-            }
-        }
-    }
-
-    private AdminResponse dispatch(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        String rawPath = exchange.getRequestURI().getRawPath();
-        RouteTable.Match match;
-        Map<String, List<String>> query;
-        try {
-            match = table.match(method, rawPath == null ? "/" : rawPath);
-            query = QueryParser.parse(exchange.getRequestURI().getRawQuery());
-        } catch (IllegalArgumentException e) {
-            return AdminResponse.error(400, "malformed request URI: " + e.getMessage());
-        }
-        if (match instanceof RouteTable.NotFound) {
-            return AdminResponse.error(404, "no admin route for " + rawPath + "; GET /chassis lists them");
-        }
-        if (match instanceof RouteTable.MethodNotAllowed notAllowed) {
-            String allow = String.join(", ", notAllowed.allowed());
-            exchange.getResponseHeaders().set("Allow", allow);
-            return AdminResponse.error(405, method + " is not allowed on " + rawPath + "; allowed: " + allow);
-        }
-        RouteTable.Found found = (RouteTable.Found) match;
-        byte[] body = readBody(exchange);
-        if (body == null) {
-            // the rest of the body is not read: close the connection rather than drain it
-            exchange.getResponseHeaders().set("Connection", "close");
-            return AdminResponse.error(413, "request body exceeds the limit of " + maxBodyBytes + " bytes");
-        }
-        String path = "/" + String.join("/", RouteTable.decodeSegments(rawPath));
-        AdminRequest request = new AdminRequest(method, path, found.params(), query, body);
-        try {
-            AdminResponse response = found.route().handler().handle(request);
-            if (response == null) {
-                throw new IllegalStateException("handler returned null");
-            }
-            return response;
-        } catch (Exception e) {
-            log.error("admin route {} {} failed on {} {}", found.route().method(), found.route().pathTemplate(),
-                    method, rawPath, e);
-            return AdminResponse.error(500, "internal error; see the service log");
-        }
-    }
-
-    private byte @Nullable [] readBody(HttpExchange exchange) throws IOException {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > maxBodyBytes) {
-                    return null;
-                }
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        InputStream in = exchange.getRequestBody();
-        byte[] body = in.readNBytes(maxBodyBytes + 1);
-        return body.length > maxBodyBytes ? null : body;
-    }
-
-    private static void respond(HttpExchange exchange, AdminResponse response) throws IOException {
-        byte[] body = response.body();
-        exchange.getResponseHeaders().set("Content-Type", response.contentType());
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean noBody = body.length == 0 || response.status() == 204 || response.status() == 304
-                || "HEAD".equalsIgnoreCase(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(response.status(), noBody ? -1 : body.length);
-        if (!noBody) {
-            exchange.getResponseBody().write(body);
-        }
     }
 
     private AdminResponse listing() {

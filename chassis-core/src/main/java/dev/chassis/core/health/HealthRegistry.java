@@ -9,17 +9,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -60,7 +59,7 @@ public final class HealthRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthRegistry.class);
 
     private final List<HealthCheck> checks;
-    private final Map<String, CheckState> states = new LinkedHashMap<>();
+    private final List<CheckRunner> runners;
     private final Duration timeout;
     private final Duration cacheTtl;
     private final Clock clock;
@@ -81,9 +80,11 @@ public final class HealthRegistry implements AutoCloseable {
             this.executor = pool;
             this.ownedExecutor = pool;
         }
+        List<CheckRunner> list = new ArrayList<>();
         for (HealthCheck check : checks) {
-            states.put(check.name(), new CheckState(check));
+            list.add(new CheckRunner(check, timeout, cacheTtl, clock, executor));
         }
+        this.runners = List.copyOf(list);
     }
 
     /**
@@ -174,112 +175,24 @@ public final class HealthRegistry implements AutoCloseable {
     private Map<String, HealthResult> run(HealthCheck.Kind kind) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Instant now = clock.instant();
-        Map<String, CompletableFuture<HealthResult>> pending = new LinkedHashMap<>();
-        for (CheckState state : states.values()) {
-            if (state.check.kind() == kind) {
-                pending.put(state.check.name(), state.resultOrRun(now));
+        Map<CheckRunner, CompletableFuture<HealthResult>> pending = new LinkedHashMap<>();
+        for (CheckRunner runner : runners) {
+            if (runner.check().kind() == kind) {
+                pending.put(runner, runner.resultOrRun(now));
             }
         }
         Map<String, HealthResult> results = new LinkedHashMap<>();
-        pending.forEach((name, future) -> results.put(name, await(states.get(name), future, deadline)));
+        pending.forEach((runner, run) -> results.put(runner.check().name(), runner.await(run, deadline)));
         return results;
     }
 
-    private HealthResult await(CheckState state, CompletableFuture<HealthResult> future, long deadline) {
-        try {
-            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            HealthResult timedOut = HealthResult.down("timed out after " + timeout.toMillis() + " ms");
-            state.timedOut(future, timedOut);
-            log.warn("health check '{}' timed out after {} ms", state.check.name(), timeout.toMillis());
-            return timedOut;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return HealthResult.down("interrupted while waiting for the check");
-        } catch (ExecutionException e) {
-            // the probe's own failures are turned into results; this is only a safety net
-            return describe(e.getCause() == null ? e : e.getCause());
-        }
-    }
-
-    private HealthResult probe(HealthCheck check) {
-        try {
-            HealthResult result = check.probe().check();
-            if (result == null) {
-                return HealthResult.down("check returned no result");
-            }
-            return result;
-        } catch (Exception | LinkageError | AssertionError e) {
-            log.warn("health check '{}' failed", check.name(), e);
-            return describe(e);
-        }
-    }
-
-    private static HealthResult describe(Throwable failure) {
-        String message = failure.getMessage();
-        return HealthResult.down(failure.getClass().getName() + (message == null ? "" : ": " + message));
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads() {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, "chassis-health-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** One check's cache and in-flight run. */
-    private final class CheckState {
-        private final HealthCheck check;
-        private final Object lock = new Object();
-        private @Nullable CompletableFuture<HealthResult> inFlight;
-        private @Nullable HealthResult cached;
-        private @Nullable Instant cachedAt;
-
-        CheckState(HealthCheck check) {
-            this.check = check;
-        }
-
-        CompletableFuture<HealthResult> resultOrRun(Instant now) {
-            synchronized (lock) {
-                if (cached != null && cachedAt != null && now.isBefore(cachedAt.plus(cacheTtl))) {
-                    return CompletableFuture.completedFuture(cached);
-                }
-                if (inFlight != null) {
-                    return inFlight;
-                }
-                CompletableFuture<HealthResult> run;
-                try {
-                    run = CompletableFuture.supplyAsync(() -> probe(check), executor);
-                } catch (RejectedExecutionException e) {
-                    return CompletableFuture.completedFuture(
-                            HealthResult.down("check could not be scheduled: " + e.getMessage()));
-                }
-                inFlight = run;
-                run.thenAccept(result -> completed(run, result));
-                return run;
-            }
-        }
-
-        private void completed(CompletableFuture<HealthResult> run, HealthResult result) {
-            synchronized (lock) {
-                if (inFlight == run) {
-                    inFlight = null;
-                }
-                cached = result;
-                cachedAt = clock.instant();
-            }
-        }
-
-        void timedOut(CompletableFuture<HealthResult> run, HealthResult result) {
-            synchronized (lock) {
-                if (inFlight == run) {
-                    cached = result;
-                    cachedAt = clock.instant();
-                }
-            }
-        }
     }
 
     /**
@@ -378,7 +291,7 @@ public final class HealthRegistry implements AutoCloseable {
          * @throws IllegalArgumentException naming the check if two checks share a name
          */
         public HealthRegistry build() {
-            java.util.Set<String> names = new java.util.HashSet<>();
+            Set<String> names = new HashSet<>();
             for (HealthCheck check : checks) {
                 if (!names.add(check.name())) {
                     throw new IllegalArgumentException("duplicate health check name '" + check.name() + "'");

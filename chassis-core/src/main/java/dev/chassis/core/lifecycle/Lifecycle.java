@@ -8,9 +8,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +51,7 @@ public final class Lifecycle {
     private record Hook(String name, LifecycleAction action) {}
 
     private final Duration shutdownTimeout;
-    private final Duration hookTimeout;
+    private final StepRunner steps;
     private final Object lock = new Object();
     private final List<LifecycleComponent> components = new ArrayList<>();
     private final List<LifecycleComponent> started = new ArrayList<>();
@@ -66,7 +63,7 @@ public final class Lifecycle {
 
     private Lifecycle(Builder builder) {
         this.shutdownTimeout = builder.shutdownTimeout;
-        this.hookTimeout = builder.hookTimeout;
+        this.steps = new StepRunner(builder.shutdownTimeout, builder.hookTimeout);
         for (ShutdownPhase phase : ShutdownPhase.values()) {
             hooks.put(phase, new ArrayList<>());
         }
@@ -211,7 +208,7 @@ public final class Lifecycle {
                 }
             }
             if (lateForShutdown) {
-                runStep(ShutdownPhase.CLOSE, component.name(), component::stop, deadlineFromNow());
+                steps.run(ShutdownPhase.CLOSE, component.name(), component::stop, deadlineFromNow());
                 synchronized (lock) {
                     state = State.FAILED;
                 }
@@ -262,7 +259,7 @@ public final class Lifecycle {
         long begin = System.nanoTime();
         long deadline = begin + shutdownTimeout.toNanos();
         log.info("shutting down within {} ms", shutdownTimeout.toMillis());
-        List<ShutdownReport.Step> steps = new ArrayList<>();
+        List<ShutdownReport.Step> done = new ArrayList<>();
         for (ShutdownPhase phase : ShutdownPhase.values()) {
             List<Hook> phaseHooks;
             List<LifecycleComponent> toStop = List.of();
@@ -277,15 +274,16 @@ public final class Lifecycle {
             log.info("shutdown phase {}", phase);
             for (int i = toStop.size() - 1; i >= 0; i--) {
                 LifecycleComponent component = toStop.get(i);
-                steps.add(new ShutdownReport.Step(phase, component.name(),
-                        runStep(phase, component.name(), component::stop, deadline)));
+                done.add(new ShutdownReport.Step(phase, component.name(),
+                        steps.run(phase, component.name(), component::stop, deadline)));
             }
             for (Hook hook : phaseHooks) {
-                steps.add(new ShutdownReport.Step(phase, hook.name(), runStep(phase, hook.name(), hook.action(), deadline)));
+                done.add(new ShutdownReport.Step(phase, hook.name(),
+                        steps.run(phase, hook.name(), hook.action(), deadline)));
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - begin);
-        ShutdownReport report = new ShutdownReport(steps, took);
+        ShutdownReport report = new ShutdownReport(done, took);
         if (report.isClean()) {
             log.info("shutdown complete in {} ms", took.toMillis());
         } else {
@@ -304,51 +302,12 @@ public final class Lifecycle {
         long deadline = deadlineFromNow();
         for (int i = toStop.size() - 1; i >= 0; i--) {
             LifecycleComponent component = toStop.get(i);
-            runStep(ShutdownPhase.CLOSE, component.name(), component::stop, deadline);
+            steps.run(ShutdownPhase.CLOSE, component.name(), component::stop, deadline);
         }
     }
 
     private long deadlineFromNow() {
         return System.nanoTime() + shutdownTimeout.toNanos();
-    }
-
-    private ShutdownReport.Outcome runStep(ShutdownPhase phase, String name, LifecycleAction action, long deadline) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            log.warn("{} '{}' skipped: the shutdown deadline of {} ms has passed", phase, name,
-                    shutdownTimeout.toMillis());
-            return ShutdownReport.Outcome.SKIPPED;
-        }
-        long limit = Math.min(left, hookTimeout.toNanos());
-        CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                action.run();
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        }, "chassis-shutdown-" + name);
-        thread.setDaemon(true);
-        thread.start();
-        try {
-            done.get(limit, TimeUnit.NANOSECONDS);
-            log.debug("{} '{}' done", phase, name);
-            return ShutdownReport.Outcome.COMPLETED;
-        } catch (ExecutionException e) {
-            log.warn("{} '{}' failed", phase, name, e.getCause());
-            return ShutdownReport.Outcome.FAILED;
-        } catch (TimeoutException e) {
-            log.warn("{} '{}' abandoned after {} ms", phase, name, TimeUnit.NANOSECONDS.toMillis(limit));
-            thread.interrupt();
-            return ShutdownReport.Outcome.TIMED_OUT;
-        } catch (InterruptedException e) {
-            // the shutdown thread itself was interrupted: abandon this step, keep the flag
-            Thread.currentThread().interrupt();
-            thread.interrupt();
-            log.warn("{} '{}' abandoned: shutdown was interrupted", phase, name);
-            return ShutdownReport.Outcome.TIMED_OUT;
-        }
     }
 
     /**
