@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 public final class LifecycleException extends NonRetryableException {
     private static final long serialVersionUID = 1L;
 
+    /** The component that failed. */
     private final String componentName;
 
     /**
