@@ -149,8 +149,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server, letting requests in progress finish for up to {@code grace}. Does nothing if
-     * the server is not running.
+     * Stops the server, letting requests in progress finish for up to {@code grace}. Calling it again
+     * does nothing; a stopped server, or one stopped before it was started, cannot be started.
      *
      * @param grace how long to wait for requests in progress; {@link Duration#ZERO} to stop at once
      */

@@ -123,6 +123,43 @@ class HealthRegistryTest {
     }
 
     @Test
+    void checksOfOneKindRunInParallel() {
+        // given: each check waits for the other to start, which only parallel runs can satisfy
+        java.util.concurrent.CyclicBarrier bothRunning = new java.util.concurrent.CyclicBarrier(2);
+        HealthCheck.Probe meetTheOther = () -> {
+            bothRunning.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            return HealthResult.up();
+        };
+        build(HealthRegistry.builder().timeout(Duration.ofSeconds(10))
+                .check(HealthCheck.readiness("db", meetTheOther))
+                .check(HealthCheck.readiness("broker", meetTheOther)));
+
+        // when
+        HealthReport report = registry.readiness();
+
+        // then
+        assertThat(report.isUp()).as("report %s", report).isTrue();
+    }
+
+    @Test
+    void closeLeavesAnExecutorPassedInRunning() {
+        // given
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            build(HealthRegistry.builder().executor(executor).check(HealthCheck.liveness("loop", HealthResult::up)));
+            assertThat(registry.liveness().isUp()).isTrue();
+
+            // when
+            registry.close();
+
+            // then
+            assertThat(executor.isShutdown()).isFalse();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
     void hangingCheckIsNotStartedAgainWhileItsRunIsInFlight() {
         // given
         AtomicInteger runs = new AtomicInteger();
