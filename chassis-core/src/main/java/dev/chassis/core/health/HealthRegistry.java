@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * the same time: while a hanging run is still in flight, later requests wait for that same run, so
  * it costs one thread, not one per request. Results are cached for the
  * {@linkplain Builder#cacheTtl(Duration) cache TTL} (default 1 s, measured on the injected
- * {@link Clock}), so probes hammering the endpoints do not hammer the database.
+ * {@link Clock}), so probes hammering the endpoints do not hammer the database. The timeout bounds
+ * real waiting and is measured with {@link System#nanoTime()}.
  *
  * <p>The readiness switch: after {@link #markShuttingDown()}, {@code /ready} answers 503
  * {@code "shutting down"} without running checks, while {@code /health} keeps answering 200. Wire

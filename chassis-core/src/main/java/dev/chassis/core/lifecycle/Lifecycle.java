@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * {@link #installShutdownHook()} runs it when the JVM is asked to exit (SIGTERM, SIGINT,
  * {@code System.exit}).
  *
+ * <p>Deadlines are measured with {@link System#nanoTime()}, not a {@link java.time.Clock}: they bound
+ * real waiting, which a wall clock that jumps must not stretch. A hook must not call
+ * {@code shutdown()} itself: it would wait for the sequence that waits for it, until its timeout.
+ *
  * <p>Instances are thread-safe; create one per process and pass it to the modules that register
  * hooks.
  *
