@@ -75,6 +75,34 @@ class LifecycleTest {
     }
 
     @Test
+    void shutdownWhileStartingStopsEveryComponentThatStartedAndStartGivesUp() throws Exception {
+        // given
+        java.util.concurrent.CountDownLatch slowStarting = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch releaseSlow = new java.util.concurrent.CountDownLatch(1);
+        Lifecycle lifecycle = Lifecycle.ofDefaults()
+                .add(component("db"))
+                .add(LifecycleComponent.of("slow", () -> {
+                    slowStarting.countDown();
+                    releaseSlow.await();
+                    events.add("start slow");
+                }, () -> events.add("stop slow")))
+                .add(component("never"));
+        var starting = java.util.concurrent.CompletableFuture.runAsync(lifecycle::start);
+        assertThat(slowStarting.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        // when
+        ShutdownReport report = lifecycle.shutdown();
+        releaseSlow.countDown();
+
+        // then
+        assertThatThrownBy(() -> starting.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                .hasCauseInstanceOf(LifecycleException.class)
+                .cause().hasMessageContaining("'slow'");
+        assertThat(report.outcome("db")).hasValue(ShutdownReport.Outcome.COMPLETED);
+        assertThat(events).containsExactly("start db", "stop db", "start slow", "stop slow");
+    }
+
+    @Test
     void startingTwiceFails() {
         // given
         Lifecycle lifecycle = Lifecycle.ofDefaults().add(component("db"));
