@@ -57,6 +57,11 @@ public record AdminRequest(
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
+    /**
+     * The body.
+     *
+     * @return a copy of the body bytes
+     */
     @Override
     public byte[] body() {
         return body.clone();

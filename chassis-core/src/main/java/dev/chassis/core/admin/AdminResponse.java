@@ -65,6 +65,11 @@ public record AdminResponse(int status, String contentType, byte[] body) {
         return new AdminResponse(status, contentType, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The body.
+     *
+     * @return a copy of the body bytes
+     */
     @Override
     public byte[] body() {
         return body.clone();
