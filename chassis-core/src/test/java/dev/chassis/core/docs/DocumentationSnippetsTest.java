@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class DocumentationSnippetsTest {
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern TRAILING_COMMENT = Pattern.compile("\\s+//(?!/).*$");
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
     @Test
@@ -74,8 +75,12 @@ class DocumentationSnippetsTest {
         }
     }
 
-    /** One line per statement, indentation and blank lines ignored. */
+    /** One line per statement; indentation, blank lines, imports and end-of-line comments ignored. */
     private static String normalize(String code) {
-        return code.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n"));
+        return code.lines()
+                .map(l -> TRAILING_COMMENT.matcher(l).replaceFirst(""))
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("//") && !l.startsWith("import "))
+                .collect(Collectors.joining("\n"));
     }
 }
