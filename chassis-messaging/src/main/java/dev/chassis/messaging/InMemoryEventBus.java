@@ -2,6 +2,7 @@ package dev.chassis.messaging;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chassis.core.bus.MessageCorrelation;
 import dev.chassis.core.bus.DeadLetters;
 import dev.chassis.core.bus.EventBus;
 import dev.chassis.core.bus.PublishException;
@@ -106,9 +107,10 @@ public final class InMemoryEventBus implements EventBus {
     public CompletionStage<Void> publish(String topic, Envelope envelope) {
         TopicPattern.checkTopic(topic);
         requireNonNull(envelope, "envelope");
+        Envelope stamped = MessageCorrelation.stamp(envelope);
         byte[] body;
         try {
-            body = CloudEventJson.write(envelope);
+            body = CloudEventJson.write(stamped);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

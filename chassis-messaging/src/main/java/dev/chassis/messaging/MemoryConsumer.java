@@ -1,6 +1,8 @@
 package dev.chassis.messaging;
 
 import dev.chassis.core.NonRetryableException;
+import dev.chassis.core.bus.MessageCorrelation;
+import dev.chassis.core.context.CorrelationScope;
 import dev.chassis.core.bus.DeadLetter;
 import dev.chassis.core.bus.Delivery;
 import dev.chassis.core.bus.RetryPolicy;
@@ -198,7 +200,7 @@ final class MemoryConsumer implements SubscriptionHandle {
             return;
         }
         Throwable failure = null;
-        try {
+        try (CorrelationScope scope = MessageCorrelation.open(envelope)) {
             subscription.handler().handle(new Delivery(envelope, m.topic(), queue.name, m.attempt(), m.redelivered()));
         } catch (Throwable t) { // a handler's failure must never end the worker
             failure = t;

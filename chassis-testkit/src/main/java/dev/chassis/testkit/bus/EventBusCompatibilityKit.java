@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.RetryableException;
 import dev.chassis.core.bus.DeadLetter;
+import dev.chassis.core.context.CorrelationContext;
+import dev.chassis.core.context.CorrelationScope;
 import dev.chassis.core.bus.DeadLetters;
 import dev.chassis.core.bus.Delivery;
 import dev.chassis.core.bus.EventBus;
@@ -159,6 +161,65 @@ public abstract class EventBusCompatibilityKit {
         assertThat(delivery.queue()).isEqualTo(queue);
         assertThat(delivery.attempt()).isEqualTo(1);
         assertThat(delivery.redelivered()).isFalse();
+    }
+
+    /**
+     * Runs the handler with the envelope's correlation current, caused by the envelope; what the
+     * handler publishes carries the same correlation and names the handled message as its cause.
+     */
+    @Test
+    public void handlersRunInTheMessagesCorrelationAndPassItOn() throws Exception {
+        // given
+        EventBus bus = newBus();
+        String first = topic("order.placed");
+        String second = topic("payment.requested");
+        List<CorrelationContext> seen = new CopyOnWriteArrayList<>();
+        Recorder followUps = new Recorder();
+        bus.subscribe(Subscription.builder(queue("corr-first")).topic(first).retry(retry(3)).handler(d -> {
+            seen.add(CorrelationContext.current().orElseThrow());
+            bus.publish(second, envelope(2).withCorrelationId(null)).toCompletableFuture().get(timeout().toMillis(), MILLISECONDS);
+        }).build());
+        bus.subscribe(Subscription.builder(queue("corr-second")).topic(second).retry(retry(3)).handler(followUps).build());
+        Envelope sent = envelope(1).withCorrelationId("flow-42");
+
+        // when
+        publish(bus, first, sent);
+
+        // then
+        eventually().until(() -> followUps.size() == 1);
+        assertThat(seen).containsExactly(CorrelationContext.of("flow-42", sent.id()));
+        Envelope followUp = followUps.get(0).envelope();
+        assertThat(followUp.correlationId()).contains("flow-42");
+        assertThat(followUp.causationId()).contains(sent.id());
+        assertThat(CorrelationContext.current()).as("no context leaks out of the consumer").isEmpty();
+    }
+
+    /** Fills a missing correlation id from the publisher's current context, or starts a new one. */
+    @Test
+    public void publishStampsTheCurrentCorrelationOrStartsOne() throws Exception {
+        // given
+        EventBus bus = newBus();
+        String topic = topic("user.created");
+        Recorder received = new Recorder();
+        bus.subscribe(Subscription.builder(queue("corr-stamp")).topic(topic).retry(retry(3)).handler(received).build());
+
+        // when
+        try (CorrelationScope scope = CorrelationContext.of("request-7", "http-1").makeCurrent()) {
+            publish(bus, topic, envelope(1).withCorrelationId(null));
+        }
+        publish(bus, topic, envelope(2).withCorrelationId(null));
+
+        // then
+        eventually().until(() -> received.size() == 2);
+        List<Envelope> envelopes = List.of(received.get(0).envelope(), received.get(1).envelope());
+        assertThat(envelopes).anySatisfy(e -> {
+            assertThat(e.correlationId()).contains("request-7");
+            assertThat(e.causationId()).contains("http-1");
+        });
+        assertThat(envelopes).anySatisfy(e -> {
+            assertThat(e.correlationId()).isPresent().get().isNotEqualTo("request-7");
+            assertThat(e.causationId()).isEmpty();
+        });
     }
 
     /** Routes with {@code *} as exactly one word and {@code #} as zero or more words. */
@@ -650,13 +711,13 @@ public abstract class EventBusCompatibilityKit {
     }
 
     /**
-     * A small JSON envelope with a fresh id.
+     * A small JSON envelope with a fresh id and a correlation id, so the bus delivers it unchanged.
      *
      * @param n a number put into the payload
      * @return the envelope
      */
     protected static Envelope envelope(int n) {
-        return Envelope.builder().type("kit.tested").source("/kit").data(Map.of("n", n)).build();
+        return Envelope.builder().type("kit.tested").source("/kit").data(Map.of("n", n)).correlationId("kit-" + n).build();
     }
 
     /**
