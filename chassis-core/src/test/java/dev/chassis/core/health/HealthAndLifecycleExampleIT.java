@@ -32,7 +32,7 @@ class HealthAndLifecycleExampleIT {
 
     @Test
     void readinessGoesDownFirstWhileLivenessStaysUpAndTheAdminServerClosesLast() throws Exception {
-        // given: the documented wiring (port 0 instead of 8081, so tests never clash)
+        // given: the documented wiring
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setUrl("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
@@ -41,7 +41,7 @@ class HealthAndLifecycleExampleIT {
                 .check(HealthCheck.liveness("self", HealthResult::up))
                 .build();
         AdminServer admin = AdminServer.builder()
-                .port(0)
+                .port(0)                          // 0 = any free port, see admin.port(); 8081 by default
                 .routes(health.adminRoutes())
                 .build();
 

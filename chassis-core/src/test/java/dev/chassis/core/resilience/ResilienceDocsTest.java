@@ -3,12 +3,14 @@ package dev.chassis.core.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chassis.core.admin.AdminRoute;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** Runs the code samples of docs/resilience.md; keep both in step. */
@@ -62,27 +64,35 @@ class ResilienceDocsTest {
 
     @Test
     void breakerConfigurationAndEvents() {
-        // given
-        List<String> printed = new CopyOnWriteArrayList<>();
+        // given: System.out captured, as the sample prints there
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            // when
+            CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(Clock.systemUTC(),
+                    CircuitBreakerConfig.builder()
+                            .timeout(Duration.ofSeconds(1))
+                            .openDuration(Duration.ofSeconds(10))
+                            .build());
+            CircuitBreaker inventory = breakers.circuitBreaker("inventory");
+            inventory.events().onStateChange(change -> System.out.println(change.breakerName() + " is now " + change.to()));
+            inventory.reset();
+            Resilience policy = Resilience.builder("inventory").circuitBreaker(inventory).build();
+            for (int i = 0; i < 10; i++) {
+                policy.call(() -> {
+                    throw new IllegalStateException("down");
+                }, failure -> "ignored");
+            }
 
-        // when
-        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(Clock.systemUTC(),
-                CircuitBreakerConfig.builder()
-                        .timeout(Duration.ofSeconds(1))
-                        .openDuration(Duration.ofSeconds(10))
-                        .build());
-        CircuitBreaker inventory = breakers.circuitBreaker("inventory");
-        inventory.events().onStateChange(change -> printed.add(change.breakerName() + " is now " + change.to()));
-        inventory.reset();
-        Resilience policy = Resilience.builder("inventory").circuitBreaker(inventory).build();
-        for (int i = 0; i < 10; i++) {
-            policy.call(() -> {
-                throw new IllegalStateException("down");
-            }, failure -> "ignored");
+            // then: listeners run on the caller's thread, so the line is printed by now
+            assertThat(inventory.state()).isEqualTo(CircuitBreaker.State.OPEN);
+        } finally {
+            System.setOut(original);
         }
-
-        // then
-        assertThat(printed).containsExactly("inventory is now OPEN");
+        assertThat(captured.toString(StandardCharsets.UTF_8).lines())
+                .filteredOn(line -> line.contains(" is now "))
+                .containsExactly("inventory is now OPEN");
     }
 
     @Test
