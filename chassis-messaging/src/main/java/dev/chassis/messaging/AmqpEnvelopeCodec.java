@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
@@ -55,7 +56,8 @@ final class AmqpEnvelopeCodec {
                 .deliveryMode(2)
                 .messageId(e.id())
                 .type(e.type())
-                .timestamp(e.time().map(Date::from).orElse(null))
+                // AMQP 0-9-1 timestamps have whole seconds; cloudEvents_time keeps the exact instant
+                .timestamp(e.time().map(t -> Date.from(t.truncatedTo(ChronoUnit.SECONDS))).orElse(null))
                 .contentType(e.dataContentType().orElse(null))
                 .correlationId(e.correlationId().orElse(null))
                 .appId(e.source().toString())

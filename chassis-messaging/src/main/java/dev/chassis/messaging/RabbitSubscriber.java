@@ -289,7 +289,7 @@ final class RabbitSubscriber implements SubscriptionHandle {
             envelope = AmqpEnvelopeCodec.decode(props, body);
         } catch (RuntimeException e) {
             LOG.warn("undecodable message {} on '{}' goes to the dead-letter queue: {}", props.getMessageId(), sub.queue(),
-                    e.getMessage());
+                    abbreviate(String.valueOf(e.getMessage())));
             forward(ch, tag, bus.deadLetter(sub.queue(), topic, props, body, e, attempt));
             return;
         }
@@ -299,7 +299,7 @@ final class RabbitSubscriber implements SubscriptionHandle {
         } catch (Exception e) {
             if (e instanceof NonRetryableException || attempt >= sub.retry().maxAttempts()) {
                 LOG.warn("message {} on '{}' dead-lettered after attempt {}: {}", envelope.id(), sub.queue(), attempt,
-                        e.toString());
+                        abbreviate(e.toString()));
                 forward(ch, tag, bus.deadLetter(sub.queue(), topic, props, body, e, attempt));
             } else {
                 Duration delay = sub.retry().delayBefore(attempt + 1);
@@ -330,6 +330,10 @@ final class RabbitSubscriber implements SubscriptionHandle {
         } catch (IOException | AlreadyClosedException e) {
             LOG.debug("ack failed; the broker redelivers the message", e);
         }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
     static int attempt(@Nullable Object header) {
