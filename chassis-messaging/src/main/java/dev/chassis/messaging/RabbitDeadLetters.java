@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * {@code basicGet} without auto-ack: messages it does not remove are returned to the queue when that
  * channel closes, which puts them back at their original position in classic queues (quorum queues
  * may move them to the back). While an operation runs, the messages it holds are invisible to other
- * readers of the dead-letter queue; operations of one bus are serialized.
+ * readers of the dead-letter queue; operations of one bus are serialized. A queue whose dead-letter
+ * queue does not exist has no dead letters.
  */
 final class RabbitDeadLetters implements DeadLetters {
     private static final int BATCH = 100;
@@ -38,7 +39,7 @@ final class RabbitDeadLetters implements DeadLetters {
     @Override
     public long count(String queue) {
         Objects.requireNonNull(queue, "queue");
-        return withChannel(queue, ch -> (long) ch.queueDeclarePassive(RabbitTopology.dlq(queue)).getMessageCount());
+        return withChannel(queue, 0L, ch -> (long) ch.queueDeclarePassive(RabbitTopology.dlq(queue)).getMessageCount());
     }
 
     @Override
@@ -47,7 +48,7 @@ final class RabbitDeadLetters implements DeadLetters {
         if (limit < 1 || limit > 1000) {
             throw new IllegalArgumentException("limit must be 1..1000, was " + limit);
         }
-        return withChannel(queue, ch -> {
+        return withChannel(queue, List.of(), ch -> {
             List<DeadLetter> letters = new ArrayList<>();
             for (GetResponse r; letters.size() < limit && (r = ch.basicGet(RabbitTopology.dlq(queue), false)) != null; ) {
                 letters.add(toDeadLetter(queue, r));
@@ -59,7 +60,7 @@ final class RabbitDeadLetters implements DeadLetters {
     @Override
     public long redriveAll(String queue) {
         Objects.requireNonNull(queue, "queue");
-        return withChannel(queue, ch -> {
+        return withChannel(queue, 0L, ch -> {
             String dlq = RabbitTopology.dlq(queue);
             long budget = ch.queueDeclarePassive(dlq).getMessageCount();
             long redriven = 0;
@@ -92,7 +93,7 @@ final class RabbitDeadLetters implements DeadLetters {
     public boolean redrive(String queue, String messageId) {
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(messageId, "messageId");
-        return withChannel(queue, ch -> {
+        return withChannel(queue, false, ch -> {
             String dlq = RabbitTopology.dlq(queue);
             long budget = ch.queueDeclarePassive(dlq).getMessageCount();
             for (GetResponse r; budget-- > 0 && (r = ch.basicGet(dlq, false)) != null; ) {
@@ -173,7 +174,8 @@ final class RabbitDeadLetters implements DeadLetters {
         T run(Channel channel) throws IOException;
     }
 
-    private <T> T withChannel(String queue, Operation<T> op) {
+    /** Runs an operation; a queue without a dead-letter queue on the broker has no dead letters. */
+    private <T> T withChannel(String queue, T ifNoQueue, Operation<T> op) {
         synchronized (lock) {
             try (Channel ch = bus.consumeConnection().createChannel()) {
                 return op.run(ch);
@@ -183,8 +185,7 @@ final class RabbitDeadLetters implements DeadLetters {
                 }
                 String reason = e instanceof Exception ? RabbitTopology.explain(e) : e.toString();
                 if (reason.contains("NOT_FOUND")) {
-                    throw new RabbitTopologyException(RabbitTopology.dlq(queue),
-                            "no dead-letter queue '" + RabbitTopology.dlq(queue) + "': has '" + queue + "' been subscribed?", e);
+                    return ifNoQueue;
                 }
                 throw new dev.chassis.core.RetryableException("dead-letter operation on '" + RabbitTopology.dlq(queue)
                         + "' failed: " + reason, e);

@@ -296,7 +296,10 @@ final class RabbitSubscriber implements SubscriptionHandle {
         Delivery delivery = new Delivery(envelope, topic, sub.queue(), attempt, amqp.isRedeliver());
         try {
             bus.invoke(sub.handler(), delivery);
-        } catch (Exception e) {
+        } catch (VirtualMachineError e) {
+            forward(ch, tag, false);
+            throw e;
+        } catch (Exception | Error e) { // an Error such as AssertionError is a failed delivery, not a dead consumer
             if (e instanceof NonRetryableException || attempt >= sub.retry().maxAttempts()) {
                 LOG.warn("message {} on '{}' dead-lettered after attempt {}: {}", envelope.id(), sub.queue(), attempt,
                         abbreviate(e.toString()));

@@ -103,6 +103,16 @@ class RabbitDeadLettersIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
     }
 
+    @Test
+    void aQueueWithoutDeadLetterQueueHasNoDeadLetters() {
+        RabbitEventBus bus = rabbit.bus();
+        String queue = rabbit.queue("never-subscribed");
+        assertThat(bus.deadLetters().count(queue)).isZero();
+        assertThat(bus.deadLetters().peek(queue, 5)).isEmpty();
+        assertThat(bus.deadLetters().redriveAll(queue)).isZero();
+        assertThat(bus.deadLetters().redrive(queue, "x")).isFalse();
+    }
+
     private static AdminResponse call(List<AdminRoute> routes, String method, String template, Map<String, String> params,
             Map<String, List<String>> query) throws Exception {
         AdminRoute route = routes.stream().filter(r -> r.method().equals(method) && r.pathTemplate().equals(template))

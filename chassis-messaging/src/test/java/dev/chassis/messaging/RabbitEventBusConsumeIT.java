@@ -72,6 +72,27 @@ class RabbitEventBusConsumeIT {
     }
 
     @Test
+    void anErrorThrownByTheHandlerIsRetriedLikeAnException() throws Exception {
+        // given
+        RabbitEventBus bus = rabbit.bus();
+        String queue = rabbit.queue("error");
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        bus.subscribe(Subscription.builder(queue).topic("e").retry(FAST).handler(d -> {
+            attempts.add(d.attempt());
+            if (d.attempt() == 1) {
+                throw new AssertionError("first time fails");
+            }
+        }).build());
+
+        // when
+        bus.publish("e", RabbitFixture.envelope("x")).toCompletableFuture().join();
+
+        // then
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 2);
+        assertThat(attempts).containsExactly(1, 2);
+    }
+
+    @Test
     void poisonGoesToTheDeadLetterQueueAfterMaxAttemptsWhileOthersFlow() throws Exception {
         // given
         RabbitEventBus bus = rabbit.bus();
