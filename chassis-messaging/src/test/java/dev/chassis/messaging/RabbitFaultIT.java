@@ -3,6 +3,7 @@ package dev.chassis.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.chassis.core.bus.PublishException;
 import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.envelope.Envelope;
 import java.time.Duration;
@@ -91,6 +92,7 @@ class RabbitFaultIT {
             toSend.add(i);
         }
         Set<String> confirmed = ConcurrentHashMap.newKeySet();
+        Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
         AtomicLong sent = new AtomicLong();
         Semaphore inFlight = new Semaphore(200);
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
@@ -111,6 +113,11 @@ class RabbitFaultIT {
                     if (failure == null) {
                         confirmed.add(id);
                     } else {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                                ? failure.getCause() : failure;
+                        String reason = cause instanceof PublishException
+                                ? ((PublishException) cause).reason().name() : cause.getClass().getName();
+                        failures.computeIfAbsent(reason, k -> new AtomicInteger()).incrementAndGet();
                         later.schedule(() -> toSend.add(n), 100, TimeUnit.MILLISECONDS);
                     }
                 });
@@ -129,9 +136,11 @@ class RabbitFaultIT {
         long duplicated = deliveries.values().stream().mapToInt(AtomicInteger::get).filter(c -> c > 1)
                 .mapToLong(c -> c - 1).sum();
         long delivered = deliveries.values().stream().mapToInt(AtomicInteger::get).sum();
-        System.out.printf("sent=%d confirmed=%d delivered=%d lost=%d duplicated=%d (connection kills=%d, recoveries=%d)%n",
-                sent.get(), confirmed.size(), delivered, lost, duplicated, kills.get(), recoveries.get());
+        System.out.printf("sent=%d confirmed=%d delivered=%d lost=%d duplicated=%d (connection kills=%d, recoveries=%d, failed publishes=%s)%n",
+                sent.get(), confirmed.size(), delivered, lost, duplicated, kills.get(), recoveries.get(), failures);
         assertThat(confirmed).hasSize(EVENTS);
+        assertThat(failures.keySet()).as("publishes fail fast with a typed reason during outages")
+                .isSubsetOf("BROKER_UNAVAILABLE", "CONNECTION_LOST", "TIMED_OUT");
         assertThat(lost).isZero();
         assertThat(killsWhilePublishing.get()).as("connections were closed while publishing").isGreaterThanOrEqualTo(1);
         assertThat(kills.get()).isGreaterThanOrEqualTo(3);
