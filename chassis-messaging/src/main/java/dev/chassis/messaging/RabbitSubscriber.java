@@ -132,6 +132,13 @@ final class RabbitSubscriber implements SubscriptionHandle {
         }
     }
 
+    /** The channel of one consumer, for tests that provoke channel errors. */
+    @Nullable Channel channel(int worker) {
+        synchronized (lock) {
+            return workers.get(worker).channel;
+        }
+    }
+
     private void closeChannels() {
         for (Worker w : workers) {
             w.abort();

@@ -242,6 +242,35 @@ class RabbitEventBusConsumeIT {
     }
 
     @Test
+    void aConsumerChannelClosedByAChannelErrorIsReplaced() throws Exception {
+        // given
+        List<String> events = new CopyOnWriteArrayList<>();
+        RabbitEventBus bus = rabbit.bus(b -> b.connectionListener(new RabbitConnectionListener() {
+            @Override
+            public void onChannelReplaced(String purpose, String reason) {
+                events.add("replaced " + purpose + " " + reason);
+            }
+
+            @Override
+            public void onConsumerRestarted(String queue) {
+                events.add("restarted " + queue);
+            }
+        }));
+        String queue = rabbit.queue("channel-error");
+        List<Delivery> received = new CopyOnWriteArrayList<>();
+        SubscriptionHandle handle = bus.subscribe(Subscription.builder(queue).topic("ce").handler(received::add).build());
+
+        // when the broker closes the consumer's channel: acknowledging an unknown delivery tag is a channel error
+        ((RabbitSubscriber) handle).channel(0).basicAck(424242, false);
+
+        // then
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("restarted " + queue));
+        assertThat(events.get(0)).startsWith("replaced " + queue + " 406");
+        bus.publish("ce", RabbitFixture.envelope("after")).toCompletableFuture().join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+    }
+
+    @Test
     void aDeletedQueueIsDeclaredAgainAndConsumedAgain() throws Exception {
         // given
         List<String> events = new CopyOnWriteArrayList<>();
