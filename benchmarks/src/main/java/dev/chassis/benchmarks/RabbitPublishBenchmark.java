@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Throughput of {@link RabbitEventBus} against a raw amqp-client baseline, measured in the same run
+ * Throughput of {@link RabbitEventBus} against a raw amqp-client baseline (and, for publishing, Spring
+ * AMQP's {@code RabbitTemplate} with correlated confirms), measured in the same run
  * on the same broker:
  * <ul>
  *   <li>publish: persistent 1 KiB messages, publisher confirms, the same confirm window, one publishing
@@ -70,6 +71,15 @@ public final class RabbitPublishBenchmark {
                 List<Double> rawPublish = new ArrayList<>();
                 List<Double> rawCePublish = new ArrayList<>();
                 List<Double> busPublish = new ArrayList<>();
+                List<Double> springPublish = new ArrayList<>();
+                org.springframework.amqp.rabbit.connection.CachingConnectionFactory springFactory =
+                        new org.springframework.amqp.rabbit.connection.CachingConnectionFactory(java.net.URI.create(URI));
+                springFactory.setPublisherConfirmType(
+                        org.springframework.amqp.rabbit.connection.CachingConnectionFactory.ConfirmType.CORRELATED);
+                springFactory.setPublisherReturns(true);
+                org.springframework.amqp.rabbit.core.RabbitTemplate template =
+                        new org.springframework.amqp.rabbit.core.RabbitTemplate(springFactory);
+                template.setMandatory(true);
                 for (int r = 0; r <= rounds; r++) {
                     a.queuePurge(PUBLISH_QUEUE);
                     double rawRate = publishRaw(raw, messages);
@@ -77,14 +87,19 @@ public final class RabbitPublishBenchmark {
                     double rawCeRate = publishRaw(raw, messages, cloudEventProperties());
                     a.queuePurge(PUBLISH_QUEUE);
                     double busRate = publishBus(bus, messages);
+                    a.queuePurge(PUBLISH_QUEUE);
+                    double springRate = publishSpring(template, messages);
                     if (r > 0) { // round 0 warms up
                         rawPublish.add(rawRate);
                         rawCePublish.add(rawCeRate);
                         busPublish.add(busRate);
+                        springPublish.add(springRate);
                     }
                     System.out.printf("publish round %d: raw %.0f msg/s, raw with CloudEvents headers %.0f msg/s, "
-                            + "chassis %.0f msg/s%n", r, rawRate, rawCeRate, busRate);
+                            + "chassis %.0f msg/s, Spring RabbitTemplate %.0f msg/s%n", r, rawRate, rawCeRate, busRate,
+                            springRate);
                 }
+                springFactory.destroy();
                 a.queuePurge(PUBLISH_QUEUE);
 
                 List<Double> rawConsume = new ArrayList<>();
@@ -102,6 +117,8 @@ public final class RabbitPublishBenchmark {
                 }
                 report("publish (1 KiB, persistent, confirms, window " + WINDOW + ")", rawPublish, busPublish);
                 report("publish vs raw with the same CloudEvents headers", rawCePublish, busPublish);
+                report("publish, Spring RabbitTemplate (correlated confirms, same window) as the baseline", springPublish,
+                        busPublish);
                 report("consume (manual ack, prefetch " + PREFETCH + ")", rawConsume, busConsume);
             } finally {
                 a.queueDelete(PUBLISH_QUEUE);
@@ -205,6 +222,40 @@ public final class RabbitPublishBenchmark {
         long nanos = System.nanoTime() - start;
         if (failed.get() > 0) {
             throw new IllegalStateException(failed.get() + " chassis publishes failed");
+        }
+        return messages * 1e9 / nanos;
+    }
+
+    /** Spring AMQP's RabbitTemplate with correlated confirms, bounded by the same window of 256. */
+    private static double publishSpring(org.springframework.amqp.rabbit.core.RabbitTemplate template, int messages)
+            throws Exception {
+        Semaphore window = new Semaphore(WINDOW);
+        CountDownLatch done = new CountDownLatch(messages);
+        AtomicLong failed = new AtomicLong();
+        org.springframework.amqp.core.MessageProperties props = new org.springframework.amqp.core.MessageProperties();
+        props.setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.PERSISTENT);
+        props.setMessageId("m");
+        org.springframework.amqp.core.Message message = new org.springframework.amqp.core.Message(PAYLOAD, props);
+        long start = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+            window.acquire();
+            org.springframework.amqp.rabbit.connection.CorrelationData cd =
+                    new org.springframework.amqp.rabbit.connection.CorrelationData(Integer.toString(i));
+            cd.getFuture().whenComplete((confirm, e) -> {
+                if (e != null || !confirm.isAck() || cd.getReturned() != null) {
+                    failed.incrementAndGet();
+                }
+                window.release();
+                done.countDown();
+            });
+            template.send(EXCHANGE, TOPIC, message, cd);
+        }
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Spring publish did not finish");
+        }
+        long nanos = System.nanoTime() - start;
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " Spring publishes failed");
         }
         return messages * 1e9 / nanos;
     }

@@ -197,6 +197,11 @@ final class RabbitPublisher implements AutoCloseable {
                             topic, messageId, String.valueOf(e.getMessage()), e);
                 }
             }
+            if (dead && pending.remove(seq) != null) {
+                // the channel closed while this publish was being written: its confirm will never come
+                room.release();
+                return failed(Reason.CONNECTION_LOST, topic, messageId, "the channel closed", null);
+            }
             return p.future;
         }
 
