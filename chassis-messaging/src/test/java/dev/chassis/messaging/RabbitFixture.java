@@ -91,7 +91,7 @@ final class RabbitFixture implements AutoCloseable {
     }
 
     private void deleteRetryQueues(String q) throws Exception {
-        for (long ms : new long[] {50, 100, 200, 400, 800, 1000, 1600, 2000}) {
+        for (long ms : new long[] {50, 100, 200, 400, 800, 1000, 1600, 2000, 4000, 8000}) {
             try (Channel ch = channel()) {
                 ch.queueDelete(q + ".retry." + ms + "ms");
             } catch (Exception ignored) {

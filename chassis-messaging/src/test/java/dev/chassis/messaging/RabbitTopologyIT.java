@@ -2,11 +2,14 @@ package dev.chassis.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.Channel;
+import dev.chassis.core.bus.RetryPolicy;
 import dev.chassis.core.bus.Subscription;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +47,7 @@ class RabbitTopologyIT {
                     .hasMessageContaining("403")
                     .extracting(e -> ((RabbitTopologyException) e).resource()).isEqualTo(queue + ".dlx");
             assertThat(bus.subscribedQueues()).isEmpty();
+            bus.close();
         } finally {
             ctl("delete_user", user);
         }
@@ -67,18 +71,31 @@ class RabbitTopologyIT {
     }
 
     @Test
-    void quorumQueuesAreDeclaredWhenAsked() throws Exception {
+    void quorumQueuesAreDeclaredAndRetryThroughTheirDelayQueue() throws Exception {
         // given
         RabbitEventBus bus = rabbit.bus(b -> b.queueType(RabbitEventBus.QueueType.QUORUM));
         String queue = rabbit.queue("quorum");
 
+        List<Integer> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         // when
-        bus.subscribe(Subscription.builder(queue).topic("x").handler(d -> { }).build());
+        bus.subscribe(Subscription.builder(queue).topic("x")
+                .retry(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(100)).build())
+                .handler(d -> {
+                    attempts.add(d.attempt());
+                    if (d.attempt() == 1) {
+                        throw new IllegalStateException("once");
+                    }
+                }).build());
+        bus.publish("x", RabbitFixture.envelope("q")).toCompletableFuture().join();
 
         // then
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.size() == 2);
+        assertThat(attempts).containsExactly(1, 2);
         String listing = ctlOutput("list_queues", "name", "type");
         assertThat(listing).containsPattern(queue.replace(".", "\\.") + "\\s+quorum")
-                .containsPattern(queue.replace(".", "\\.") + "\\.dlq\\s+quorum");
+                .containsPattern(queue.replace(".", "\\.") + "\\.dlq\\s+quorum")
+                .containsPattern(queue.replace(".", "\\.") + "\\.retry\\.100ms\\s+quorum");
     }
 
     static void ctl(String... args) throws IOException, InterruptedException {
