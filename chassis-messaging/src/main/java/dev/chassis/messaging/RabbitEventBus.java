@@ -3,15 +3,10 @@ package dev.chassis.messaging;
 import static java.util.Objects.requireNonNull;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoverableConnection;
-import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
-import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.RetryableException;
 import dev.chassis.core.bus.DeadLetters;
@@ -40,10 +35,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -104,18 +97,18 @@ public final class RabbitEventBus implements EventBus {
     private RabbitEventBus(Builder b) {
         this.config = b.copy();
         this.clock = b.clock;
-        this.listener = new SafeListener(b.listener);
+        this.listener = RabbitConnections.safe(b.listener);
         String name = b.connectionName;
-        this.consumerThreads = Executors.newCachedThreadPool(threads(name + "-consumer"));
-        this.completions = Executors.newSingleThreadExecutor(threads(name + "-confirms"));
-        this.supervisor = Executors.newSingleThreadScheduledExecutor(threads(name + "-supervisor"));
+        this.consumerThreads = Executors.newCachedThreadPool(RabbitConnections.threads(name + "-consumer"));
+        this.completions = Executors.newSingleThreadExecutor(RabbitConnections.threads(name + "-confirms"));
+        this.supervisor = Executors.newSingleThreadScheduledExecutor(RabbitConnections.threads(name + "-supervisor"));
         Connection pub = null;
         try {
             pub = connect(b, name + "-publish", null);
             this.publishConnection = pub;
             this.consumeConnection = connect(b, name + "-consume", consumerThreads);
         } catch (RuntimeException e) {
-            closeQuietly(pub);
+            RabbitConnections.closeQuietly(pub);
             shutdownExecutors();
             throw e;
         }
@@ -199,8 +192,8 @@ public final class RabbitEventBus implements EventBus {
         if (publisher != null) {
             publisher.close();
         }
-        closeQuietly(publishConnection);
-        closeQuietly(consumeConnection);
+        RabbitConnections.closeQuietly(publishConnection);
+        RabbitConnections.closeQuietly(consumeConnection);
         shutdownExecutors();
     }
 
@@ -367,128 +360,17 @@ public final class RabbitEventBus implements EventBus {
         f.setNetworkRecoveryInterval(b.recoveryInterval.toMillis());
         f.setRequestedHeartbeat((int) b.heartbeat.toSeconds());
         f.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, b.publishConfirmTimeout.toMillis()));
-        f.setExceptionHandler(new ForgivingExceptionHandler() {
-            @Override
-            public void handleConnectionRecoveryException(Connection conn, Throwable exception) {
-                listener.onRecoveryFailed(name, String.valueOf(exception.getMessage()));
-            }
-        });
-        if (executor != null) {
-            f.setSharedExecutor(executor);
-        }
-        Connection c;
-        try {
-            c = f.newConnection(name);
-        } catch (AuthenticationFailureException e) {
-            throw new NonRetryableException("the broker refused username '" + f.getUsername()
-                    + "': check the username and password (or uri)", e);
-        } catch (IOException | TimeoutException e) {
-            throw new RetryableException("cannot connect to " + f.getHost() + ":" + f.getPort() + " vhost '"
-                    + f.getVirtualHost() + "': " + e.getMessage() + "; check host, port and virtualHost (or uri)", e);
-        }
-        c.addShutdownListener(cause -> {
-            if (!cause.isInitiatedByApplication()) {
-                listener.onConnectionLost(name, describe(cause));
-            }
-        });
-        if (c instanceof RecoverableConnection) {
-            ((RecoverableConnection) c).addRecoveryListener(new RecoveryListener() {
-                @Override
-                public void handleRecovery(Recoverable recoverable) {
-                    listener.onRecovered(name);
-                }
-
-                @Override
-                public void handleRecoveryStarted(Recoverable recoverable) {
-                    // reported as onConnectionLost
-                }
-            });
-        }
-        listener.onConnected(name);
-        return c;
+        return RabbitConnections.open(f, name, executor, listener);
     }
 
     private static String redact(@Nullable String uri) {
         return uri == null ? "" : uri.replaceAll("//[^@/]*@", "//***@");
     }
 
-    private static void closeQuietly(@Nullable Connection c) {
-        if (c != null && c.isOpen()) {
-            try {
-                c.close(5000);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("closing a connection failed", e);
-            }
-        } else if (c != null) {
-            c.abort(1000);
-        }
-    }
-
     private void shutdownExecutors() {
         supervisor.shutdownNow();
         completions.shutdown();
         consumerThreads.shutdown();
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /** Shields the bus from exceptions thrown by a listener. */
-    private static final class SafeListener implements RabbitConnectionListener {
-        private final RabbitConnectionListener delegate;
-
-        SafeListener(RabbitConnectionListener delegate) {
-            this.delegate = delegate;
-        }
-
-        private static void safely(Runnable r) {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                LOG.warn("a RabbitConnectionListener threw; ignored", e);
-            }
-        }
-
-        @Override
-        public void onConnected(String connection) {
-            safely(() -> delegate.onConnected(connection));
-        }
-
-        @Override
-        public void onConnectionLost(String connection, String reason) {
-            safely(() -> delegate.onConnectionLost(connection, reason));
-        }
-
-        @Override
-        public void onRecovered(String connection) {
-            safely(() -> delegate.onRecovered(connection));
-        }
-
-        @Override
-        public void onRecoveryFailed(String connection, String reason) {
-            safely(() -> delegate.onRecoveryFailed(connection, reason));
-        }
-
-        @Override
-        public void onChannelReplaced(String purpose, String reason) {
-            safely(() -> delegate.onChannelReplaced(purpose, reason));
-        }
-
-        @Override
-        public void onConsumerCancelled(String queue) {
-            safely(() -> delegate.onConsumerCancelled(queue));
-        }
-
-        @Override
-        public void onConsumerRestarted(String queue) {
-            safely(() -> delegate.onConsumerRestarted(queue));
-        }
     }
 
     /**
