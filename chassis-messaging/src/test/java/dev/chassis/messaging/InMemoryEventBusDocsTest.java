@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
-/** Runs the samples of docs/messaging-inmemory.md; DocumentationSnippetsTest keeps the two identical. */
+/** Runs the samples of docs/messaging.md; DocumentationSnippetsTest keeps the two identical. */
 class InMemoryEventBusDocsTest {
 
     @Test
