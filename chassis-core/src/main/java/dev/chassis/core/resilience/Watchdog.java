@@ -134,6 +134,19 @@ final class Watchdog implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            watchUntilIdleOrClosed();
+        } catch (RuntimeException | Error e) {
+            // let the next watch start a new thread rather than leave every timeout unchecked
+            LOG.error("watchdog '{}' failed; a new thread starts with the next call", threadName, e);
+            if (thread == Thread.currentThread()) {
+                state.compareAndSet(RUNNING, STOPPED);
+            }
+            throw e;
+        }
+    }
+
+    private void watchUntilIdleOrClosed() {
         List<Watch> expired = new ArrayList<>();
         long idleSince = System.nanoTime();
         while (state.get() == RUNNING && thread == Thread.currentThread()) {
@@ -273,13 +286,15 @@ final class Watchdog implements AutoCloseable {
                 if (permit != null) {
                     permit.timedOut();
                 }
-            } catch (RuntimeException | Error e) {
-                LOG.warn("watchdog: settling a timed-out attempt failed", e);
+            } catch (RuntimeException e) {
+                LOG.warn("watchdog: failing the permit of a timed-out attempt failed", e);
             }
             try {
                 if (interruptee != null) {
                     interruptee.interrupt();
                 }
+            } catch (RuntimeException e) {
+                LOG.warn("watchdog: interrupting a timed-out attempt failed", e);
             } finally {
                 expired = true;
             }
