@@ -1,7 +1,7 @@
 package dev.chassis.core.inbox;
 
 /**
- * Work run by {@link InboxStore#inTransaction} inside one transaction.
+ * Work run by {@link InboxStore#inTransaction} inside one transaction, on the calling thread.
  *
  * @param <T> the result type
  * @param <X> what the work may throw

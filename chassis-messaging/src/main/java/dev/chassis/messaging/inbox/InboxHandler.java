@@ -9,7 +9,8 @@ import dev.chassis.core.inbox.InboxTransaction;
  * or roll back together with it.
  *
  * <p>Called on the subscription's consumer threads, once per message id that the inbox has not
- * recorded yet.
+ * recorded yet; with a subscription concurrency above 1, from several threads at once, so an
+ * implementation must be thread-safe.
  */
 @FunctionalInterface
 public interface InboxHandler {
