@@ -87,6 +87,9 @@ public final class JdbcInboxStore implements InboxStore {
         } catch (Carrier c) {
             @SuppressWarnings("unchecked")
             X original = (X) c.getCause();
+            for (Throwable suppressed : c.getSuppressed()) {
+                original.addSuppressed(suppressed); // e.g. a failed rollback
+            }
             throw original;
         }
     }

@@ -137,6 +137,82 @@ class InboxIT {
     }
 
     @Test
+    void underRepeatableReadAConcurrentDuplicateFailsRetryablyAndItsRedeliveryIsSkipped() throws Exception {
+        // given a first delivery holding its record, on a runner with REPEATABLE READ
+        CountDownLatch effectWritten = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        Inbox inbox = Inbox.jdbc(tx.withIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ), CONSUMER);
+        EventHandler handler = inbox.handler((delivery, t) -> {
+            if (calls.incrementAndGet() == 1) {
+                Effects.insert(t.connection(), CONSUMER, delivery);
+                effectWritten.countDown();
+                release.await();
+            }
+        });
+        Future<?> first = threads.submit(() -> {
+            handler.handle(Effects.delivery("order-1", 1));
+            return null;
+        });
+        assertThat(effectWritten.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // when a concurrent duplicate waits and the first commits
+        Future<?> second = threads.submit(() -> {
+            handler.handle(Effects.delivery("order-1", 1));
+            return null;
+        });
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+
+        // then the duplicate fails with a retryable serialization failure, and its redelivery is skipped
+        assertThat(second).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOf(dev.chassis.core.jdbc.DatabaseException.class)
+                .withMessageContaining("40001");
+        handler.handle(Effects.delivery("order-1", 2));
+        assertThat(calls).hasValue(1);
+        assertThat(inbox.duplicateCount()).isEqualTo(1);
+        assertThat(schema.count("effects")).isEqualTo(1);
+    }
+
+    @Test
+    void withALockTimeoutAWaitingDuplicateFailsRetryably() throws Exception {
+        // given connections with a lock timeout, and a first delivery that holds its record
+        org.postgresql.ds.PGSimpleDataSource timed = new org.postgresql.ds.PGSimpleDataSource();
+        timed.setURL(PgSchema.URL);
+        timed.setUser("postgres");
+        timed.setCurrentSchema(schema.name);
+        timed.setOptions("-c lock_timeout=200ms");
+        CountDownLatch effectWritten = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        Inbox inbox = Inbox.jdbc(TxRunner.of(timed), CONSUMER);
+        EventHandler handler = inbox.handler((delivery, t) -> {
+            if (calls.incrementAndGet() == 1) {
+                Effects.insert(t.connection(), CONSUMER, delivery);
+                effectWritten.countDown();
+                release.await();
+            }
+        });
+        Future<?> first = threads.submit(() -> {
+            handler.handle(Effects.delivery("order-1", 1));
+            return null;
+        });
+        assertThat(effectWritten.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // when a duplicate waits longer than the lock timeout
+        assertThatThrownBy(() -> handler.handle(Effects.delivery("order-1", 1)))
+
+                // then it fails retryably, and once the first committed its redelivery is skipped
+                .isInstanceOf(dev.chassis.core.jdbc.DatabaseException.class).hasMessageContaining("55P03");
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        handler.handle(Effects.delivery("order-1", 2));
+        assertThat(calls).hasValue(1);
+        assertThat(schema.count("effects")).isEqualTo(1);
+    }
+
+    @Test
     void eightThreadsDeliveringTheSameThousandIdsHaveExactlyOneThousandEffects() throws Exception {
         // given
         int threadCount = 8;
