@@ -1,0 +1,32 @@
+package dev.chassis.messaging.outbox;
+
+/**
+ * What a relay needs besides the store: whether it may relay now (leadership), and a way to sleep
+ * until new messages are committed or a timeout passes. Called from the relay's one worker thread;
+ * {@link #wakeUp()} and {@link #close()} from any thread.
+ */
+interface Coordination {
+    /**
+     * Becomes or stays the leader, if possible.
+     *
+     * @return whether this relay leads now
+     */
+    boolean lead();
+
+    /** @return whether the last {@link #lead()} succeeded and nothing since showed it lost */
+    boolean isLeader();
+
+    /**
+     * Waits until new messages may be there or the timeout passed.
+     *
+     * @param millis the longest wait
+     * @throws InterruptedException if interrupted
+     */
+    void awaitWork(long millis) throws InterruptedException;
+
+    /** Ends a running {@link #awaitWork(long)} early. */
+    void wakeUp();
+
+    /** Gives up leadership and releases connections. */
+    void close();
+}
