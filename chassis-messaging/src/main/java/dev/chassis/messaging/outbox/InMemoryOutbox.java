@@ -80,17 +80,19 @@ public final class InMemoryOutbox {
     }
 
     /**
-     * Adds a message.
+     * Adds a message. Missing correlation and trace context are taken from the caller's current
+     * context, as {@link Outbox} does.
      *
      * @param message the message
      * @return the message's id
      */
     public long add(OutboxMessage message) {
         requireNonNull(message, "message");
+        OutboxMessage stamped = CreationContext.stamp(message);
         long id;
         synchronized (lock) {
             id = nextId++;
-            rows.put(id, new Row(new OutboxRecord(id, message, clock.instant())));
+            rows.put(id, new Row(new OutboxRecord(id, stamped, clock.instant())));
         }
         listeners.forEach(Runnable::run);
         return id;

@@ -107,7 +107,10 @@ public final class Outbox {
     }
 
     /**
-     * Adds a message in the caller's transaction.
+     * Adds a message in the caller's transaction. A {@code correlationid} missing on the envelope is
+     * taken from the current {@link dev.chassis.core.context.CorrelationContext} (or started), and a
+     * missing {@code traceparent}/{@code tracestate} from the current OpenTelemetry span, because the
+     * relay publishes later on another thread.
      *
      * @param tx the caller's connection, auto-commit off
      * @param message the message
@@ -119,7 +122,7 @@ public final class Outbox {
     public long add(Connection tx, OutboxMessage message) {
         requireNonNull(tx, "tx");
         requireNonNull(message, "message");
-        Envelope envelope = message.envelope();
+        Envelope envelope = CreationContext.stamp(message).envelope();
         try {
             if (tx.getAutoCommit()) {
                 throw new IllegalArgumentException("tx is in auto-commit mode, so the message would commit apart from"

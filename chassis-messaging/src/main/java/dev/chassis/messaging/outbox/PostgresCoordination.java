@@ -29,6 +29,7 @@ final class PostgresCoordination implements Coordination {
     private final Waiter waiter = new Waiter();
     private volatile boolean leader;
     private volatile boolean closed;
+    private volatile boolean woken;
     private @Nullable Connection lockConnection;
     private @Nullable Connection listenConnection;
 
@@ -107,8 +108,9 @@ final class PostgresCoordination implements Coordination {
             return;
         }
         long deadline = System.nanoTime() + millis * 1_000_000L;
+        woken = false;
         try {
-            while (!closed) {
+            while (!closed && !woken) {
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
                     return;
@@ -126,6 +128,7 @@ final class PostgresCoordination implements Coordination {
 
     @Override
     public void wakeUp() {
+        woken = true;
         waiter.wake();
     }
 

@@ -6,7 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.chassis.core.admin.AdminRequest;
 import dev.chassis.core.admin.AdminResponse;
+import dev.chassis.core.context.CorrelationContext;
+import dev.chassis.core.context.CorrelationScope;
 import dev.chassis.core.envelope.Envelope;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Scope;
 import dev.chassis.core.health.HealthResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,6 +121,26 @@ class InMemoryOutboxRelayTest {
         assertThat(admin.status()).isEqualTo(200);
         assertThat(admin.bodyText()).contains("\"backlog\":1", "\"oldestUnsentAgeMs\":360000", "\"leader\":true",
                 "BROKER_UNAVAILABLE");
+    }
+
+    @Test
+    void carriesTheWritersCorrelationAndTraceContextToThePublishedMessage() {
+        // given
+        relay.start();
+        CorrelationContext flow = CorrelationContext.generate();
+        SpanContext span = SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+                TraceFlags.getSampled(), TraceState.getDefault());
+
+        // when
+        try (CorrelationScope c = flow.makeCurrent(); Scope s = Span.wrap(span).makeCurrent()) {
+            outbox.add("order.placed", envelope("a"));
+        }
+
+        // then
+        await().untilAsserted(() -> assertThat(bus.delivered()).hasSize(1));
+        Envelope published = bus.delivered().get(0);
+        assertThat(published.correlationId()).contains(flow.correlationId());
+        assertThat(published.traceparent()).contains("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     }
 
     @Test
