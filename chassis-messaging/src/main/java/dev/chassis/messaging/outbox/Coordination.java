@@ -13,6 +13,14 @@ interface Coordination {
      */
     boolean lead();
 
+    /**
+     * Checks, before each publish, that the leadership is still held (on PostgreSQL: that the lock's
+     * session is alive), so a relay that lost it stops within one message.
+     *
+     * @return whether this relay still leads
+     */
+    boolean stillLeads();
+
     /** @return whether the last {@link #lead()} succeeded and nothing since showed it lost */
     boolean isLeader();
 

@@ -17,6 +17,11 @@ final class LocalCoordination implements Coordination {
     }
 
     @Override
+    public boolean stillLeads() {
+        return true;
+    }
+
+    @Override
     public boolean isLeader() {
         return true;
     }

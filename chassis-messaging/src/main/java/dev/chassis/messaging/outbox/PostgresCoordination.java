@@ -54,6 +54,20 @@ final class PostgresCoordination implements Coordination {
     }
 
     @Override
+    public boolean stillLeads() {
+        Connection c = lockConnection;
+        if (c == null) {
+            return false;
+        }
+        if (!alive(c)) {
+            LOG.warn("outbox relay of {} lost its lock connection mid-batch; stopping the batch", schema.qualifiedTable());
+            dropLock(false);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
     public boolean isLeader() {
         return leader;
     }

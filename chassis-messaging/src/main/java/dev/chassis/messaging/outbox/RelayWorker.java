@@ -142,7 +142,7 @@ final class RelayWorker implements Runnable {
         Set<String> blocked = new HashSet<>();
         int failed = 0;
         for (OutboxRecord record : batch) {
-            if (!running) {
+            if (!running || !coordination.stillLeads()) {
                 break;
             }
             OutboxMessage message = record.message();

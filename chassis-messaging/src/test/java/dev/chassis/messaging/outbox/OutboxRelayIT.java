@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.jdbc.TxRunner;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +90,26 @@ class OutboxRelayIT {
 
         // then
         await().untilAsserted(() -> assertThat(bus.deliveredTexts()).containsExactly("later", "open"));
+    }
+
+    @Test
+    void storesTheTraceContextTheMessageWasWrittenWith() throws Exception {
+        // given
+        SpanContext span = SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+                TraceFlags.getSampled(), TraceState.getDefault());
+
+        // when
+        try (Scope s = Span.wrap(span).makeCurrent()) {
+            pg.commit("order.placed", "o-1", PgFixture.envelope("traced"));
+        }
+
+        // then
+        assertThat(pg.count("traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'"
+                + " AND sent_at IS NULL AND ordering_key = 'o-1' AND event_type = 'it.happened'")).isEqualTo(1);
+        relay("relay").start();
+        await().untilAsserted(() -> assertThat(bus.delivered()).hasSize(1));
+        assertThat(bus.delivered().get(0).traceparent())
+                .contains("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
     }
 
     @Test
