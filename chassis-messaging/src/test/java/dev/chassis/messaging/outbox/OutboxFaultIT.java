@@ -145,27 +145,56 @@ class OutboxFaultIT {
     }
 
     @Test
-    void resumesByItselfAfterItsSessionsAreTerminated() throws Exception {
+    void resumesByItselfAfterItsSessionsAreTerminatedUnderLoad() throws Exception {
         // given
         OutboxRelay relay = relay("victim");
         relay.start();
         await().atMost(WAIT).until(relay::isLeader);
         Map<String, List<String>> perKey = new ConcurrentHashMap<>();
-        commitKeyed(perKey, 0, 40);
-        await().atMost(WAIT).until(() -> bus.delivered().size() >= 40);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
 
-        // when
-        int killed = pg.terminate("victim");
-        commitKeyed(perKey, 40, 80);
-        int killedAgain = pg.terminate("victim");
-        commitKeyed(perKey, 80, 120);
+        // when: sessions are terminated while a writer keeps committing and the relay publishes
+        Future<?> writes = writer.submit(() -> commitKeyed(perKey, 0, 300));
+        int killed = 0;
+        for (int round = 0; round < 3; round++) {
+            int before = bus.delivered().size();
+            await().atMost(WAIT).until(() -> bus.delivered().size() > before || writes.isDone());
+            killed += pg.terminate("victim");
+        }
+        writes.get(60, TimeUnit.SECONDS);
+        writer.shutdown();
 
         // then
-        await().atMost(WAIT).until(() -> bus.countsById().size() >= 120);
+        await().atMost(WAIT).until(() -> bus.countsById().size() >= 300);
         await().atMost(WAIT).until(() -> pg.count("sent_at IS NULL") == 0);
         await().atMost(WAIT).until(relay::isLeader);
         assertThat(killed).isGreaterThanOrEqualTo(1);
-        report("terminate-backend", 120, "sessionsTerminated=" + (killed + killedAgain));
+        report("terminate-backend", 300, "sessionsTerminated=" + killed);
+        assertOrderPerKey(perKey);
+    }
+
+    @Test
+    void aStandbyTakesOverWhenTheLeadersSessionsAreTerminated() throws Exception {
+        // given
+        OutboxRelay first = relay("first");
+        first.start();
+        await().atMost(WAIT).until(first::isLeader);
+        OutboxRelay second = relay("second");
+        second.start();
+        Map<String, List<String>> perKey = new ConcurrentHashMap<>();
+        commitKeyed(perKey, 0, 40);
+        await().atMost(WAIT).until(() -> bus.countsById().size() >= 40);
+
+        // when: the leader's sessions die; it may win the lock back, or the standby takes it
+        int killed = pg.terminate("first");
+        commitKeyed(perKey, 40, 80);
+
+        // then
+        await().atMost(WAIT).until(() -> bus.countsById().size() >= 80);
+        await().atMost(WAIT).until(() -> pg.count("sent_at IS NULL") == 0);
+        await().atMost(WAIT).until(() -> first.isLeader() ^ second.isLeader());
+        report("leader-sessions-terminated", 80, "sessionsTerminated=" + killed + " firstPublished="
+                + first.published() + " secondPublished=" + second.published());
         assertOrderPerKey(perKey);
     }
 
