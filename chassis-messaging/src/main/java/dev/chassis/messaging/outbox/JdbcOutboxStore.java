@@ -93,7 +93,12 @@ final class JdbcOutboxStore implements OutboxStore {
     private int update(String sql, String doing, Binder binder) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
-            return ps.executeUpdate();
+            int rows = ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                // a pool configured without auto-commit must not leave the mark uncommitted
+                c.commit();
+            }
+            return rows;
         } catch (SQLException e) {
             throw TxRunner.translate(doing + " in " + table + " failed", e);
         }
