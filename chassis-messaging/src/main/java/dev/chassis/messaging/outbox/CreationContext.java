@@ -1,6 +1,7 @@
 package dev.chassis.messaging.outbox;
 
 import dev.chassis.core.bus.MessageCorrelation;
+import dev.chassis.core.bus.TopicPattern;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.outbox.OutboxMessage;
 import io.opentelemetry.api.trace.Span;
@@ -8,7 +9,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import java.util.stream.Collectors;
 
 /**
- * Captures the writer's context into a message when it is added: the relay publishes later on its
+ * Checks the topic and captures the writer's context into a message when it is added: the relay publishes later on its
  * own thread, where neither the writer's correlation nor its span is current any more. Ids and
  * trace context already on the envelope are kept. Stateless and thread-safe.
  */
@@ -17,6 +18,8 @@ final class CreationContext {
     }
 
     static OutboxMessage stamp(OutboxMessage message) {
+        // a topic the bus would refuse would block its ordering key forever; refuse it at write time
+        TopicPattern.checkTopic(message.topic());
         Envelope stamped = withTraceContext(MessageCorrelation.stamp(message.envelope()));
         return stamped.equals(message.envelope()) ? message
                 : new OutboxMessage(message.topic(), message.orderingKey(), stamped);

@@ -85,6 +85,7 @@ public final class InMemoryOutbox {
      *
      * @param message the message
      * @return the message's id
+     * @throws IllegalArgumentException if the topic is not dot-separated words without wildcards
      */
     public long add(OutboxMessage message) {
         requireNonNull(message, "message");

@@ -83,7 +83,8 @@ public final class Outbox {
      * @param topic the topic to publish to
      * @param envelope the envelope
      * @return the row id
-     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode
+     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode, or the topic is not dot-separated
+     *     words without wildcards
      * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
      */
     public long add(Connection tx, String topic, Envelope envelope) {
@@ -99,7 +100,8 @@ public final class Outbox {
      * @param orderingKey e.g. the aggregate id
      * @param envelope the envelope
      * @return the row id
-     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode
+     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode, or the topic is not dot-separated
+     *     words without wildcards
      * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
      */
     public long add(Connection tx, String topic, String orderingKey, Envelope envelope) {
@@ -115,7 +117,8 @@ public final class Outbox {
      * @param tx the caller's connection, auto-commit off
      * @param message the message
      * @return the row id
-     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode
+     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode, or the topic is not dot-separated
+     *     words without wildcards
      * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
      * @throws dev.chassis.core.NonRetryableException if the database failed otherwise
      */

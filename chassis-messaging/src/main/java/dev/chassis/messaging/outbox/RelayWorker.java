@@ -1,5 +1,6 @@
 package dev.chassis.messaging.outbox;
 
+import dev.chassis.core.RetryableException;
 import dev.chassis.core.bus.EventBus;
 import dev.chassis.core.outbox.OutboxMessage;
 import dev.chassis.core.outbox.OutboxRecord;
@@ -151,8 +152,7 @@ final class RelayWorker implements Runnable {
                 continue;
             }
             if (publish(record)) {
-                // a failure here leaves the row unsent: it is published again (at least once)
-                store.markSent(record.id(), clock.instant());
+                markSent(record);
                 published.incrementAndGet();
             } else {
                 failed++;
@@ -162,6 +162,17 @@ final class RelayWorker implements Runnable {
             }
         }
         return new Round(batch.size(), failed);
+    }
+
+    private void markSent(OutboxRecord record) {
+        try {
+            store.markSent(record.id(), clock.instant());
+        } catch (RetryableException e) {
+            // once more on a fresh connection (the pool drops a broken one); if that fails too, the
+            // row stays unsent and is published again: a duplicate, never a loss
+            LOG.warn("outbox relay '{}' could not mark row {} sent, trying once more: {}", name, record.id(), e.toString());
+            store.markSent(record.id(), clock.instant());
+        }
     }
 
     private boolean publish(OutboxRecord record) throws InterruptedException {

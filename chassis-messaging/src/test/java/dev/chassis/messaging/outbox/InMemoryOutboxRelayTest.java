@@ -159,6 +159,8 @@ class InMemoryOutboxRelayTest {
         assertThatThrownBy(() -> OutboxRelay.builder().batchSize(0)).hasMessageContaining("batchSize");
         assertThatThrownBy(() -> OutboxRelay.builder().pollInterval(Duration.ZERO)).hasMessageContaining("pollInterval");
         assertThatThrownBy(() -> OutboxSchema.of("Bad-Name")).hasMessageContaining("schema");
+        assertThatThrownBy(() -> outbox.add("order.*", envelope("wildcard"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(outbox.store().backlog()).isZero();
     }
 
     private long failures() throws Exception {
