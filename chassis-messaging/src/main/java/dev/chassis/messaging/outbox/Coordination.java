@@ -1,0 +1,40 @@
+package dev.chassis.messaging.outbox;
+
+/**
+ * What a relay needs besides the store: whether it may relay now (leadership), and a way to sleep
+ * until new messages are committed or a timeout passes. Called from the relay's one worker thread;
+ * {@link #wakeUp()} and {@link #close()} from any thread.
+ */
+interface Coordination {
+    /**
+     * Becomes or stays the leader, if possible.
+     *
+     * @return whether this relay leads now
+     */
+    boolean lead();
+
+    /**
+     * Checks, before each publish, that the leadership is still held (on PostgreSQL: that the lock's
+     * session is alive), so a relay that lost it stops within one message.
+     *
+     * @return whether this relay still leads
+     */
+    boolean stillLeads();
+
+    /** @return whether the last {@link #lead()} succeeded and nothing since showed it lost */
+    boolean isLeader();
+
+    /**
+     * Waits until new messages may be there or the timeout passed.
+     *
+     * @param millis the longest wait
+     * @throws InterruptedException if interrupted
+     */
+    void awaitWork(long millis) throws InterruptedException;
+
+    /** Ends a running {@link #awaitWork(long)} early. */
+    void wakeUp();
+
+    /** Gives up leadership and releases connections. */
+    void close();
+}

@@ -1,0 +1,135 @@
+package dev.chassis.messaging.outbox;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chassis.core.envelope.CloudEventJson;
+import dev.chassis.core.jdbc.TxRunner;
+import dev.chassis.core.outbox.OutboxMessage;
+import dev.chassis.core.outbox.OutboxRecord;
+import dev.chassis.core.outbox.OutboxStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The PostgreSQL {@link OutboxStore}. Every read is one auto-commit statement, so under READ
+ * COMMITTED it sees exactly the rows committed when it starts. Unsent rows are always selected with
+ * {@code WHERE sent_at IS NULL ORDER BY id} and never from a remembered position: ids are handed out
+ * at insert time but transactions commit in another order, so a row with a lower id can become
+ * visible after higher ones were sent, and a high-water mark would step over it. Thread-safe.
+ */
+final class JdbcOutboxStore implements OutboxStore {
+    private final DataSource dataSource;
+    private final String table;
+
+    JdbcOutboxStore(DataSource dataSource, OutboxSchema schema) {
+        this.dataSource = requireNonNull(dataSource, "dataSource");
+        this.table = requireNonNull(schema, "schema").qualifiedTable();
+    }
+
+    @Override
+    public List<OutboxRecord> unsent(int limit) {
+        requirePositive(limit);
+        String sql = "SELECT id, topic, ordering_key, envelope, created_at FROM " + table
+                + " WHERE sent_at IS NULL ORDER BY id LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, limit);
+            List<OutboxRecord> records = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OutboxMessage message = new OutboxMessage(rs.getString(2), rs.getString(3),
+                            CloudEventJson.read(rs.getBytes(4)));
+                    records.add(new OutboxRecord(rs.getLong(1), message,
+                            rs.getObject(5, OffsetDateTime.class).toInstant()));
+                }
+            }
+            return records;
+        } catch (SQLException e) {
+            throw TxRunner.translate("reading unsent rows of " + table + " failed", e);
+        }
+    }
+
+    @Override
+    public void markSent(long id, Instant sentAt) {
+        requireNonNull(sentAt, "sentAt");
+        update("UPDATE " + table + " SET sent_at = ? WHERE id = ? AND sent_at IS NULL", "marking row " + id + " sent",
+                ps -> {
+                    ps.setObject(1, utc(sentAt));
+                    ps.setLong(2, id);
+                });
+    }
+
+    @Override
+    public int purgeSent(Instant sentBefore, int limit) {
+        requireNonNull(sentBefore, "sentBefore");
+        requirePositive(limit);
+        return update("DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
+                + " WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at LIMIT ?)", "purging sent rows", ps -> {
+                    ps.setObject(1, utc(sentBefore));
+                    ps.setInt(2, limit);
+                });
+    }
+
+    @Override
+    public long backlog() {
+        return query("SELECT count(*) FROM " + table + " WHERE sent_at IS NULL", "counting unsent rows",
+                rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public Optional<Instant> oldestUnsent() {
+        return query("SELECT created_at FROM " + table + " WHERE sent_at IS NULL ORDER BY id LIMIT 1",
+                "reading the oldest unsent row", rs -> rs.getObject(1, OffsetDateTime.class).toInstant());
+    }
+
+    private int update(String sql, String doing, Binder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            int rows = ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                // a pool configured without auto-commit must not leave the mark uncommitted
+                c.commit();
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw TxRunner.translate(doing + " in " + table + " failed", e);
+        }
+    }
+
+    private <T> Optional<T> query(String sql, String doing, Reader<T> reader) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            throw TxRunner.translate(doing + " in " + table + " failed", e);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    static void requirePositive(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Reader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.chassis.messaging.outbox;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chassis.core.envelope.CloudEventJson;
+import dev.chassis.core.envelope.Envelope;
+import dev.chassis.core.jdbc.TxRunner;
+import dev.chassis.core.outbox.OutboxMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.function.Consumer;
+
+/**
+ * Writes messages into the PostgreSQL {@code chassis_outbox} table on the caller's connection, so
+ * they commit or roll back together with the caller's business change. Nothing reaches the broker
+ * before the transaction commits: the {@link OutboxRelay} reads only committed rows. Each write also
+ * sends a {@code NOTIFY} in the same transaction, which PostgreSQL delivers to the relay on commit
+ * only. Instances are immutable, thread-safe and intended to be shared.
+ *
+ * <pre>{@code
+ * Outbox outbox = Outbox.create(b -> b.schema(OutboxSchema.of("orders")));
+ * TxRunner.of(dataSource).inTransaction(tx -> {
+ *     orders.insert(tx, order);
+ *     outbox.add(tx, "order.placed", order.id(), envelope);
+ *     return null;
+ * });
+ * }</pre>
+ */
+public final class Outbox {
+    private final OutboxSchema schema;
+    private final Clock clock;
+    private final String insert;
+
+    private Outbox(Builder b) {
+        this.schema = b.schema;
+        this.clock = b.clock;
+        this.insert = "WITH row AS (INSERT INTO " + schema.qualifiedTable()
+                + " (topic, ordering_key, message_id, event_type, envelope, traceparent, tracestate, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)"
+                + " SELECT id, pg_notify(?, '') FROM row";
+    }
+
+    /**
+     * An outbox on the table in the {@code public} schema, using the system clock.
+     *
+     * @return the outbox
+     */
+    public static Outbox create() {
+        return builder().build();
+    }
+
+    /**
+     * An outbox configured by the given function.
+     *
+     * @param configure sets builder values
+     * @return the outbox
+     */
+    public static Outbox create(Consumer<Builder> configure) {
+        Builder b = builder();
+        requireNonNull(configure, "configure").accept(b);
+        return b.build();
+    }
+
+    /** @return a builder with the defaults: {@link OutboxSchema#defaults()}, the UTC system clock */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return where the table lives */
+    public OutboxSchema schema() {
+        return schema;
+    }
+
+    /**
+     * Adds a message without an ordering key in the caller's transaction.
+     *
+     * @param tx the caller's connection, auto-commit off
+     * @param topic the topic to publish to
+     * @param envelope the envelope
+     * @return the row id
+     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode, or the topic is not dot-separated
+     *     words without wildcards
+     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
+     */
+    public long add(Connection tx, String topic, Envelope envelope) {
+        return add(tx, OutboxMessage.of(topic, envelope));
+    }
+
+    /**
+     * Adds a message with an ordering key in the caller's transaction. The relay publishes messages
+     * with the same key in the order of their row ids.
+     *
+     * @param tx the caller's connection, auto-commit off
+     * @param topic the topic to publish to
+     * @param orderingKey e.g. the aggregate id
+     * @param envelope the envelope
+     * @return the row id
+     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode, or the topic is not dot-separated
+     *     words without wildcards
+     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
+     */
+    public long add(Connection tx, String topic, String orderingKey, Envelope envelope) {
+        return add(tx, OutboxMessage.of(topic, orderingKey, envelope));
+    }
+
+    /**
+     * Adds a message in the caller's transaction. A {@code correlationid} missing on the envelope is
+     * taken from the current {@link dev.chassis.core.context.CorrelationContext} (or started), and a
+     * missing {@code traceparent}/{@code tracestate} from the current OpenTelemetry span, because the
+     * relay publishes later on another thread.
+     *
+     * @param tx the caller's connection, auto-commit off
+     * @param message the message
+     * @return the row id
+     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode, or the topic is not dot-separated
+     *     words without wildcards
+     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
+     * @throws dev.chassis.core.NonRetryableException if the database failed otherwise
+     */
+    public long add(Connection tx, OutboxMessage message) {
+        requireNonNull(tx, "tx");
+        requireNonNull(message, "message");
+        Envelope envelope = CreationContext.stamp(message).envelope();
+        try {
+            if (tx.getAutoCommit()) {
+                throw new IllegalArgumentException("tx is in auto-commit mode, so the message would commit apart from"
+                        + " the business change; run it in a transaction (e.g. TxRunner.inTransaction)");
+            }
+            try (PreparedStatement ps = tx.prepareStatement(insert)) {
+                ps.setString(1, message.topic());
+                ps.setString(2, message.orderingKey());
+                ps.setString(3, envelope.id());
+                ps.setString(4, envelope.type());
+                ps.setBytes(5, CloudEventJson.write(envelope));
+                ps.setString(6, envelope.traceparent().orElse(null));
+                ps.setString(7, envelope.tracestate().orElse(null));
+                ps.setObject(8, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+                ps.setString(9, schema.channel());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        } catch (SQLException e) {
+            throw TxRunner.translate("adding to " + schema.qualifiedTable() + " failed", e);
+        }
+    }
+
+    /** Builds an {@link Outbox}. Not thread-safe; {@link #build()} copies. */
+    public static final class Builder {
+        private OutboxSchema schema = OutboxSchema.defaults();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * @param schema where the table lives; default {@link OutboxSchema#defaults()}
+         * @return this builder
+         */
+        public Builder schema(OutboxSchema schema) {
+            this.schema = requireNonNull(schema, "schema");
+            return this;
+        }
+
+        /**
+         * @param clock the clock of {@code created_at}; default the UTC system clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @return the outbox */
+        public Outbox build() {
+            return new Outbox(this);
+        }
+    }
+}

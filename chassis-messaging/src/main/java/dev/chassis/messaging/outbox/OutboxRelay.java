@@ -1,0 +1,368 @@
+package dev.chassis.messaging.outbox;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chassis.core.admin.AdminResponse;
+import dev.chassis.core.admin.AdminRoute;
+import dev.chassis.core.bus.EventBus;
+import dev.chassis.core.health.HealthCheck;
+import dev.chassis.core.health.HealthResult;
+import dev.chassis.core.outbox.OutboxStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Publishes committed outbox messages through an {@link EventBus} and marks each sent only after its
+ * publish completed normally (the broker confirmed and routed it). Delivery is at least once: a
+ * crash between the confirm and the mark publishes that message again.
+ *
+ * <p>One worker thread reads the unsent messages in id order, in batches. Messages with the same
+ * ordering key keep their order: when one fails, the later ones of its key wait for the next round,
+ * while other keys go on. After a failed publish the relay backs off exponentially (the broker may
+ * be down). It wakes on the {@code NOTIFY} of each commit and polls every {@code pollInterval} in
+ * case a notification was missed. On PostgreSQL only one relay per outbox table is active: the one
+ * holding a session-level advisory lock on a connection of its own; the others stand by and take
+ * over when the leader's session ends. The leader also deletes sent messages older than the
+ * retention, in batches, every cleanup interval.
+ *
+ * <p>Build it, {@link #start()} it, {@link #close()} it when the service stops. The relay needs two
+ * connections of its data source for itself (leader lock and {@code LISTEN}) plus one at a time for
+ * its reads and writes. Instances are thread-safe.
+ *
+ * <pre>{@code
+ * OutboxRelay relay = OutboxRelay.builder()
+ *         .dataSource(dataSource)
+ *         .schema(OutboxSchema.of("orders"))
+ *         .eventBus(bus)
+ *         .build();
+ * relay.start();
+ * }</pre>
+ */
+public final class OutboxRelay implements AutoCloseable {
+    private final String name;
+    private final OutboxStore store;
+    private final Coordination coordination;
+    private final Clock clock;
+    private final RelayWorker worker;
+
+    private OutboxRelay(Builder b, OutboxStore store, Coordination coordination, EventBus bus) {
+        this.name = b.name;
+        this.store = store;
+        this.coordination = coordination;
+        this.clock = b.clock;
+        RelaySettings settings = new RelaySettings(b.batchSize, b.pollInterval, b.initialBackoff, b.maxBackoff,
+                b.publishTimeout, b.retention, b.cleanupInterval, b.cleanupBatchSize);
+        this.worker = new RelayWorker(name, store, coordination, bus, clock, settings);
+    }
+
+    /** @return a builder; a data source or an in-memory outbox, and an event bus, are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A relay configured by the given function.
+     *
+     * @param configure sets builder values
+     * @return the relay, not started
+     */
+    public static OutboxRelay create(Consumer<Builder> configure) {
+        Builder b = builder();
+        requireNonNull(configure, "configure").accept(b);
+        return b.build();
+    }
+
+    /** @return the relay's name, used in logs, the admin route and the health check */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Starts the worker thread. Idempotent.
+     *
+     * @throws IllegalStateException if the relay was closed
+     */
+    public void start() {
+        worker.start();
+    }
+
+    /**
+     * Stops the worker (a publish in flight finishes first, up to the publish timeout) and releases
+     * the leadership and connections. Idempotent.
+     */
+    @Override
+    public void close() {
+        worker.stop();
+        coordination.close();
+    }
+
+    /** @return whether this relay currently leads (always for the in-memory outbox once started) */
+    public boolean isLeader() {
+        return worker.isRunning() && coordination.isLeader();
+    }
+
+    /**
+     * How many committed messages wait to be published.
+     *
+     * @return the count
+     * @throws dev.chassis.core.ChassisException if the store cannot be read
+     */
+    public long backlog() {
+        return store.backlog();
+    }
+
+    /**
+     * How long the oldest unsent message has waited, by the relay's clock.
+     *
+     * @return its age, empty when nothing waits
+     * @throws dev.chassis.core.ChassisException if the store cannot be read
+     */
+    public Optional<Duration> oldestUnsentAge() {
+        Instant now = clock.instant();
+        return store.oldestUnsent().map(created -> created.isAfter(now) ? Duration.ZERO : Duration.between(created, now));
+    }
+
+    /** @return how many messages this relay published and marked sent since it was built */
+    public long published() {
+        return worker.published();
+    }
+
+    /**
+     * The admin route {@code GET /chassis/outbox}: name, leadership, backlog, age of the oldest unsent
+     * message in milliseconds, counts and the last error, as JSON.
+     *
+     * @return the routes to add to the admin server
+     */
+    public List<AdminRoute> adminRoutes() {
+        return List.of(AdminRoute.get("/chassis/outbox", request -> AdminResponse.json(200, status())));
+    }
+
+    /**
+     * A readiness check named after the relay that is DOWN while the oldest unsent message is older
+     * than {@code maxAge} (the relay or the broker is stuck) or the store cannot be read.
+     *
+     * @param maxAge the longest acceptable wait, positive
+     * @return the check
+     */
+    public HealthCheck readinessCheck(Duration maxAge) {
+        requirePositive(maxAge, "maxAge");
+        return HealthCheck.readiness(name, () -> {
+            long backlog = store.backlog();
+            Optional<Duration> age = oldestUnsentAge();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("backlog", backlog);
+            details.put("oldestUnsentAgeMs", age.map(Duration::toMillis).orElse(0L));
+            if (age.isPresent() && age.get().compareTo(maxAge) > 0) {
+                return HealthResult.down("oldest unsent outbox message waits " + age.get().toMillis() + " ms, more than "
+                        + maxAge.toMillis() + " ms", details);
+            }
+            return HealthResult.up(details);
+        });
+    }
+
+    private Map<String, Object> status() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", name);
+        json.put("running", worker.isRunning());
+        json.put("leader", isLeader());
+        json.put("backlog", store.backlog());
+        json.put("oldestUnsentAgeMs", oldestUnsentAge().map(Duration::toMillis).orElse(0L));
+        json.put("published", worker.published());
+        json.put("publishFailures", worker.failures());
+        String lastError = worker.lastError();
+        json.put("lastError", lastError == null ? "" : lastError);
+        return json;
+    }
+
+    private static Duration requirePositive(Duration d, String name) {
+        requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+        return d;
+    }
+
+    /** Builds an {@link OutboxRelay}. Not thread-safe; {@link #build()} copies. */
+    public static final class Builder {
+        private @Nullable DataSource dataSource;
+        private OutboxSchema schema = OutboxSchema.defaults();
+        private @Nullable InMemoryOutbox outbox;
+        private @Nullable EventBus eventBus;
+        private String name = "outbox";
+        private int batchSize = 100;
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration initialBackoff = Duration.ofMillis(200);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private Duration publishTimeout = Duration.ofSeconds(30);
+        private Duration retention = Duration.ofDays(7);
+        private Duration cleanupInterval = Duration.ofHours(1);
+        private int cleanupBatchSize = 1000;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * @param dataSource the database of the PostgreSQL outbox (a pool, e.g. HikariCP)
+         * @return this builder
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * @param schema where the PostgreSQL outbox table lives; default {@link OutboxSchema#defaults()}
+         * @return this builder
+         */
+        public Builder schema(OutboxSchema schema) {
+            this.schema = requireNonNull(schema, "schema");
+            return this;
+        }
+
+        /**
+         * @param outbox an in-memory outbox to relay instead of a database
+         * @return this builder
+         */
+        public Builder outbox(InMemoryOutbox outbox) {
+            this.outbox = requireNonNull(outbox, "outbox");
+            return this;
+        }
+
+        /**
+         * @param eventBus the bus messages are published through
+         * @return this builder
+         */
+        public Builder eventBus(EventBus eventBus) {
+            this.eventBus = requireNonNull(eventBus, "eventBus");
+            return this;
+        }
+
+        /**
+         * @param name letters, digits, {@code .}, {@code _}, {@code -}; default {@code outbox}
+         * @return this builder
+         */
+        public Builder name(String name) {
+            requireNonNull(name, "name");
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("name must consist of letters, digits, '.', '_' and '-', was '"
+                        + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * @param batchSize messages read per round, positive; default 100
+         * @return this builder
+         */
+        public Builder batchSize(int batchSize) {
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batchSize must be positive, was " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * @param pollInterval the longest sleep without a notification; default 1 s
+         * @return this builder
+         */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = requirePositive(pollInterval, "pollInterval");
+            return this;
+        }
+
+        /**
+         * @param initial the first pause after a failed round; default 200 ms
+         * @param max the longest pause, doubling up to it; default 30 s
+         * @return this builder
+         */
+        public Builder backoff(Duration initial, Duration max) {
+            requirePositive(initial, "initial");
+            requirePositive(max, "max");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("max must not be less than initial, was " + max + " < " + initial);
+            }
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * @param publishTimeout how long one publish may wait for its confirm; default 30 s
+         * @return this builder
+         */
+        public Builder publishTimeout(Duration publishTimeout) {
+            this.publishTimeout = requirePositive(publishTimeout, "publishTimeout");
+            return this;
+        }
+
+        /**
+         * @param retention how long sent messages are kept; default 7 days
+         * @return this builder
+         */
+        public Builder retention(Duration retention) {
+            this.retention = requirePositive(retention, "retention");
+            return this;
+        }
+
+        /**
+         * @param cleanupInterval how often the leader deletes expired sent messages; default 1 h
+         * @return this builder
+         */
+        public Builder cleanupInterval(Duration cleanupInterval) {
+            this.cleanupInterval = requirePositive(cleanupInterval, "cleanupInterval");
+            return this;
+        }
+
+        /**
+         * @param cleanupBatchSize rows deleted per statement, positive; default 1000
+         * @return this builder
+         */
+        public Builder cleanupBatchSize(int cleanupBatchSize) {
+            if (cleanupBatchSize <= 0) {
+                throw new IllegalArgumentException("cleanupBatchSize must be positive, was " + cleanupBatchSize);
+            }
+            this.cleanupBatchSize = cleanupBatchSize;
+            return this;
+        }
+
+        /**
+         * @param clock the clock of sent times, ages and cleanup; default the UTC system clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @return the relay, not started
+         * @throws IllegalStateException if no event bus, or not exactly one of data source and in-memory
+         *     outbox, was given
+         */
+        public OutboxRelay build() {
+            if (eventBus == null) {
+                throw new IllegalStateException("eventBus is required");
+            }
+            if ((dataSource == null) == (outbox == null)) {
+                throw new IllegalStateException("give exactly one of dataSource (PostgreSQL) and outbox (in memory)");
+            }
+            if (dataSource != null) {
+                return new OutboxRelay(this, new JdbcOutboxStore(dataSource, schema),
+                        new PostgresCoordination(dataSource, schema), eventBus);
+            }
+            InMemoryOutbox memory = requireNonNull(outbox);
+            return new OutboxRelay(this, memory.store(), new LocalCoordination(memory), eventBus);
+        }
+    }
+}

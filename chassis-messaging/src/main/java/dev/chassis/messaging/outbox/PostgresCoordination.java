@@ -1,0 +1,201 @@
+package dev.chassis.messaging.outbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leadership through a session-level {@code pg_try_advisory_lock} held on a connection of its own:
+ * while that session lives, no other relay of the same table gets the lock; when it ends (the
+ * process dies, the connection is cut, the backend is terminated) PostgreSQL releases the lock and
+ * a standby relay takes over on its next attempt. The leader also keeps a second connection that
+ * {@code LISTEN}s on the table's channel. Both connections are used by the relay's worker thread
+ * only; {@link #close()} runs after that thread ended.
+ */
+final class PostgresCoordination implements Coordination {
+    /** The first key of every chassis outbox advisory lock; the second is the schema's. */
+    static final int LOCK_CLASS = 0x0C4A5515;
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresCoordination.class);
+    private static final int SLICE_MILLIS = 100;
+
+    private final DataSource dataSource;
+    private final OutboxSchema schema;
+    private final Waiter waiter = new Waiter();
+    private volatile boolean leader;
+    private volatile boolean closed;
+    private volatile boolean woken;
+    private @Nullable Connection lockConnection;
+    private @Nullable Connection listenConnection;
+
+    PostgresCoordination(DataSource dataSource, OutboxSchema schema) {
+        this.dataSource = dataSource;
+        this.schema = schema;
+    }
+
+    @Override
+    public boolean lead() {
+        if (lockConnection != null && !alive(lockConnection)) {
+            LOG.warn("outbox relay of {} lost its lock connection; trying to lead again", schema.qualifiedTable());
+            dropLock(false);
+        }
+        if (lockConnection == null) {
+            tryLock();
+        }
+        if (leader && listenConnection == null && PgNotifications.available()) {
+            listen();
+        }
+        return leader;
+    }
+
+    @Override
+    public boolean stillLeads() {
+        Connection c = lockConnection;
+        if (c == null) {
+            return false;
+        }
+        if (!alive(c)) {
+            LOG.warn("outbox relay of {} lost its lock connection mid-batch; stopping the batch", schema.qualifiedTable());
+            dropLock(false);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isLeader() {
+        return leader;
+    }
+
+    private void tryLock() {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(true);
+            boolean got;
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+                ps.setInt(1, LOCK_CLASS);
+                ps.setInt(2, schema.lockKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    got = rs.getBoolean(1);
+                }
+            }
+            if (got) {
+                lockConnection = c;
+                leader = true;
+                LOG.info("outbox relay of {} is the leader", schema.qualifiedTable());
+            } else {
+                c.close();
+            }
+        } catch (SQLException e) {
+            LOG.warn("outbox relay of {} could not try the leader lock: {}", schema.qualifiedTable(), e.toString());
+            closeQuietly(c);
+        }
+    }
+
+    private void listen() {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(true);
+            try (Statement st = c.createStatement()) {
+                st.execute("LISTEN \"" + schema.channel() + "\"");
+            }
+            listenConnection = c;
+        } catch (SQLException e) {
+            LOG.warn("outbox relay of {} could not LISTEN, polling only: {}", schema.qualifiedTable(), e.toString());
+            closeQuietly(c);
+        }
+    }
+
+    @Override
+    public void awaitWork(long millis) throws InterruptedException {
+        Connection c = listenConnection;
+        if (c == null) {
+            waiter.await(millis);
+            return;
+        }
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        woken = false;
+        try {
+            while (!closed && !woken) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return;
+                }
+                if (PgNotifications.await(c, (int) Math.min(left, SLICE_MILLIS)) > 0) {
+                    return;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("outbox relay of {} lost its LISTEN connection: {}", schema.qualifiedTable(), e.toString());
+            listenConnection = null;
+            closeQuietly(c);
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        woken = true;
+        waiter.wake();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Connection listen = listenConnection;
+        listenConnection = null;
+        if (listen != null) {
+            // a pool would hand the session on still listening
+            execQuietly(listen, "UNLISTEN *");
+            closeQuietly(listen);
+        }
+        dropLock(true);
+    }
+
+    private void dropLock(boolean unlock) {
+        Connection c = lockConnection;
+        lockConnection = null;
+        leader = false;
+        if (c != null) {
+            if (unlock) {
+                // a pool would hand the session on still holding the lock
+                execQuietly(c, "SELECT pg_advisory_unlock(" + LOCK_CLASS + ", " + schema.lockKey() + ")");
+            }
+            closeQuietly(c);
+        }
+    }
+
+    private static boolean alive(Connection c) {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void execQuietly(Connection c, String sql) {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException ignored) {
+            // the connection is broken; closing it ends the session and its lock
+        }
+    }
+
+    private static void closeQuietly(@Nullable Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+}

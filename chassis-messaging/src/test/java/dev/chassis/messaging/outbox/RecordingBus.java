@@ -1,0 +1,80 @@
+package dev.chassis.messaging.outbox;
+
+import dev.chassis.core.bus.DeadLetters;
+import dev.chassis.core.bus.EventBus;
+import dev.chassis.core.bus.PublishException;
+import dev.chassis.core.bus.Subscription;
+import dev.chassis.core.bus.SubscriptionHandle;
+import dev.chassis.core.envelope.Envelope;
+import dev.chassis.messaging.InMemoryEventBus;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * An in-memory bus whose publishes fail while a test says so, with one subscriber on {@code #} that
+ * records every delivered envelope in delivery order: what consumers saw.
+ */
+final class RecordingBus implements EventBus {
+    private final InMemoryEventBus delegate = InMemoryEventBus.create();
+    private final List<Envelope> delivered = new CopyOnWriteArrayList<>();
+    private volatile Predicate<Envelope> failing = e -> false;
+
+    RecordingBus() {
+        delegate.subscribe(Subscription.builder("outbox-test.all").topic("#")
+                .handler(d -> delivered.add(d.envelope())).build());
+    }
+
+    /** Publishes of envelopes matching the predicate fail as if the broker were down. */
+    void failWhen(Predicate<Envelope> predicate) {
+        failing = predicate;
+    }
+
+    void heal() {
+        failing = e -> false;
+    }
+
+    List<Envelope> delivered() {
+        return List.copyOf(delivered);
+    }
+
+    List<String> deliveredTexts() {
+        return delivered.stream().map(Envelope::dataText).collect(Collectors.toList());
+    }
+
+    /** Deliveries per envelope id: 1 everywhere means no duplicates. */
+    Map<String, Long> countsById() {
+        Map<String, Long> counts = new ConcurrentHashMap<>();
+        delivered.forEach(e -> counts.merge(e.id(), 1L, Long::sum));
+        return counts;
+    }
+
+    @Override
+    public CompletionStage<Void> publish(String topic, Envelope envelope) {
+        if (failing.test(envelope)) {
+            return CompletableFuture.failedFuture(new PublishException(PublishException.Reason.BROKER_UNAVAILABLE,
+                    topic, envelope.id(), "test says the broker is down", null));
+        }
+        return delegate.publish(topic, envelope);
+    }
+
+    @Override
+    public SubscriptionHandle subscribe(Subscription subscription) {
+        return delegate.subscribe(subscription);
+    }
+
+    @Override
+    public DeadLetters deadLetters() {
+        return delegate.deadLetters();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

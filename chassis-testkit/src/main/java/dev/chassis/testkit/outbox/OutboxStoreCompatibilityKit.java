@@ -1,0 +1,229 @@
+package dev.chassis.testkit.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chassis.core.envelope.Envelope;
+import dev.chassis.core.outbox.OutboxMessage;
+import dev.chassis.core.outbox.OutboxRecord;
+import dev.chassis.core.outbox.OutboxStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every promise of {@link OutboxStore} as a JUnit 5 test; each store implementation extends this
+ * class, supplies the store and writes messages through its own write path.
+ *
+ * <pre>{@code
+ * class InMemoryOutboxStoreTest extends OutboxStoreCompatibilityKit {
+ *     private InMemoryOutbox outbox;
+ *
+ *     protected OutboxStore createStore(Clock clock) {
+ *         outbox = InMemoryOutbox.create(clock);
+ *         return outbox.store();
+ *     }
+ *
+ *     protected void commit(List<OutboxMessage> messages) {
+ *         messages.forEach(outbox::add);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The kit hands {@link #createStore(Clock)} a clock it moves by hand; the writes of
+ * {@link #commit(List)} must take their creation time from it. Times are whole milliseconds so that
+ * stores keeping microseconds compare equal. A new instance runs each test (JUnit's default
+ * lifecycle); instances are not thread-safe.
+ */
+public abstract class OutboxStoreCompatibilityKit {
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T10:00:00Z"));
+    private OutboxStore store;
+
+    /** For subclasses. */
+    protected OutboxStoreCompatibilityKit() {
+    }
+
+    /**
+     * Makes the empty store under test; called once before each test.
+     *
+     * @param clock the clock every write must take its creation time from
+     * @return the store
+     * @throws Exception any failure to set the store up
+     */
+    protected abstract OutboxStore createStore(Clock clock) throws Exception;
+
+    /**
+     * Writes the messages, in list order, through the implementation's normal write path and commits
+     * them (one transaction for all of them is fine).
+     *
+     * @param messages the messages
+     * @throws Exception any failure
+     */
+    protected abstract void commit(List<OutboxMessage> messages) throws Exception;
+
+    @BeforeEach
+    final void setUpStore() throws Exception {
+        store = createStore(clock);
+    }
+
+    @Test
+    void readsCommittedMessagesInIdOrderWithEveryField() throws Exception {
+        // given
+        OutboxMessage first = OutboxMessage.of("order.placed", "order-1", envelope("one"));
+        OutboxMessage second = OutboxMessage.of("order.paid", envelope("two"));
+        OutboxMessage third = OutboxMessage.of("order.placed", "order-2", envelope("three"));
+
+        // when
+        commit(List.of(first, second, third));
+        List<OutboxRecord> unsent = store.unsent(10);
+
+        // then
+        assertThat(unsent).extracting(OutboxRecord::message).containsExactly(first, second, third);
+        assertThat(unsent).extracting(OutboxRecord::id).isSorted().doesNotHaveDuplicates();
+        assertThat(unsent).extracting(OutboxRecord::createdAt).containsOnly(clock.instant());
+    }
+
+    @Test
+    void returnsAtMostTheLimitOldestFirst() throws Exception {
+        // given
+        commit(List.of(msg("a"), msg("b"), msg("c"), msg("d"), msg("e")));
+
+        // when
+        List<OutboxRecord> batch = store.unsent(2);
+
+        // then
+        assertThat(batch).extracting(r -> r.message().envelope().dataText()).containsExactly("a", "b");
+    }
+
+    @Test
+    void keepsSentMessagesOutOfTheUnsentOnesAndMarksIdempotently() throws Exception {
+        // given
+        commit(List.of(msg("a"), msg("b"), msg("c")));
+        List<OutboxRecord> all = store.unsent(10);
+
+        // when
+        store.markSent(all.get(1).id(), clock.instant());
+        store.markSent(all.get(1).id(), clock.instant());
+
+        // then
+        assertThat(store.unsent(10)).extracting(r -> r.message().envelope().dataText()).containsExactly("a", "c");
+        assertThat(store.backlog()).isEqualTo(2);
+    }
+
+    @Test
+    void reportsTheBacklogAndTheOldestUnsentMessage() throws Exception {
+        // given
+        assertThat(store.backlog()).isZero();
+        assertThat(store.oldestUnsent()).isEmpty();
+        Instant firstWritten = clock.instant();
+        commit(List.of(msg("a")));
+        clock.advance(Duration.ofSeconds(5));
+        Instant secondWritten = clock.instant();
+        commit(List.of(msg("b")));
+
+        // when
+        long backlog = store.backlog();
+
+        // then
+        assertThat(backlog).isEqualTo(2);
+        assertThat(store.oldestUnsent()).contains(firstWritten);
+        store.markSent(store.unsent(1).get(0).id(), clock.instant());
+        assertThat(store.oldestUnsent()).contains(secondWritten);
+    }
+
+    @Test
+    void purgesOnlySentMessagesSentBeforeTheCutOffInBatches() throws Exception {
+        // given
+        commit(List.of(msg("a"), msg("b"), msg("c"), msg("d"), msg("e")));
+        List<OutboxRecord> all = store.unsent(10);
+        Instant oldSend = clock.instant();
+        store.markSent(all.get(0).id(), oldSend);
+        store.markSent(all.get(1).id(), oldSend);
+        store.markSent(all.get(2).id(), oldSend);
+        clock.advance(Duration.ofHours(2));
+        store.markSent(all.get(3).id(), clock.instant());
+
+        // when
+        int firstBatch = store.purgeSent(clock.instant().minus(Duration.ofHours(1)), 2);
+        int secondBatch = store.purgeSent(clock.instant().minus(Duration.ofHours(1)), 2);
+        int thirdBatch = store.purgeSent(clock.instant().minus(Duration.ofHours(1)), 2);
+
+        // then
+        assertThat(List.of(firstBatch, secondBatch, thirdBatch)).containsExactly(2, 1, 0);
+        assertThat(store.unsent(10)).extracting(r -> r.message().envelope().dataText()).containsExactly("e");
+        assertThat(store.backlog()).isEqualTo(1);
+        store.markSent(all.get(0).id(), clock.instant());
+        assertThat(store.backlog()).isEqualTo(1);
+    }
+
+    @Test
+    void seesMessagesCommittedAfterLaterOnesAreSent() throws Exception {
+        // given
+        commit(List.of(msg("a")));
+        store.markSent(store.unsent(10).get(0).id(), clock.instant());
+
+        // when
+        commit(List.of(msg("b")));
+
+        // then
+        assertThat(store.unsent(10)).extracting(r -> r.message().envelope().dataText()).containsExactly("b");
+    }
+
+    @Test
+    void rejectsNonPositiveLimitsNamingTheParameter() {
+        assertThatThrownBy(() -> store.unsent(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
+        assertThatThrownBy(() -> store.purgeSent(clock.instant(), 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
+    }
+
+    private OutboxMessage msg(String text) {
+        return OutboxMessage.of("kit.happened", envelope(text));
+    }
+
+    private Envelope envelope(String text) {
+        return Envelope.builder()
+                .type("kit.happened")
+                .source("/kit")
+                .subject("s-" + text)
+                .time(clock.instant())
+                .data("text/plain", text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .extension("correlationid", "c-" + text)
+                .build();
+    }
+
+    /** A clock moved by hand; the kit's test thread moves it, writers read it. */
+    private static final class ManualClock extends Clock {
+        private final AtomicReference<Instant> now;
+
+        ManualClock(Instant start) {
+            this.now = new AtomicReference<>(start);
+        }
+
+        void advance(Duration by) {
+            now.updateAndGet(t -> t.plus(by));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+}
