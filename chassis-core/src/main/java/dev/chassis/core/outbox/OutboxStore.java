@@ -1,6 +1,7 @@
 package dev.chassis.core.outbox;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +33,20 @@ public interface OutboxStore {
      * @throws dev.chassis.core.ChassisException if the store cannot be written
      */
     void markSent(long id, Instant sentAt);
+
+    /**
+     * Marks several messages as sent, in one write where the store can. Marking an already sent or
+     * purged message does nothing. The default marks them one by one.
+     *
+     * @param ids the records' ids
+     * @param sentAt when they were published
+     * @throws dev.chassis.core.ChassisException if the store cannot be written
+     */
+    default void markSent(Collection<Long> ids, Instant sentAt) {
+        for (long id : ids) {
+            markSent(id, sentAt);
+        }
+    }
 
     /**
      * Deletes at most {@code limit} sent messages that were sent before {@code sentBefore}; unsent

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -64,6 +65,20 @@ final class JdbcOutboxStore implements OutboxStore {
                 ps -> {
                     ps.setObject(1, utc(sentAt));
                     ps.setLong(2, id);
+                });
+    }
+
+    @Override
+    public void markSent(Collection<Long> ids, Instant sentAt) {
+        requireNonNull(ids, "ids");
+        requireNonNull(sentAt, "sentAt");
+        if (ids.isEmpty()) {
+            return;
+        }
+        update("UPDATE " + table + " SET sent_at = ? WHERE id = ANY(?) AND sent_at IS NULL",
+                "marking " + ids.size() + " rows sent", ps -> {
+                    ps.setObject(1, utc(sentAt));
+                    ps.setArray(2, ps.getConnection().createArrayOf("bigint", ids.toArray()));
                 });
     }
 

@@ -7,9 +7,12 @@ import dev.chassis.core.outbox.OutboxRecord;
 import dev.chassis.core.outbox.OutboxStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -138,62 +141,97 @@ final class RelayWorker implements Runnable {
         }
     }
 
+    /**
+     * Publishes one batch with many messages in flight: rows without an ordering key all at once,
+     * rows of one key one after another (each only once the previous one is confirmed, and none after
+     * a failure), so per-key order holds even though the bus spreads publishes over several channels.
+     * Confirmed rows are then marked sent in one write.
+     */
     private Round relayBatch() throws InterruptedException {
         List<OutboxRecord> batch = store.unsent(settings.batchSize());
-        Set<String> blocked = new HashSet<>();
-        int failed = 0;
+        if (batch.isEmpty() || !running || !coordination.stillLeads()) {
+            return new Round(batch.size(), 0);
+        }
+        Map<String, CompletableFuture<Outcome>> lastOfKey = new HashMap<>();
+        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(batch.size());
         for (OutboxRecord record : batch) {
-            if (!running || !coordination.stillLeads()) {
-                break;
+            String key = record.message().orderingKey();
+            CompletableFuture<Outcome> previous = key == null ? null : lastOfKey.get(key);
+            CompletableFuture<Outcome> outcome = previous == null ? publish(record)
+                    : previous.thenCompose(before -> before == Outcome.SENT ? publish(record)
+                            : CompletableFuture.completedFuture(Outcome.BLOCKED));
+            if (key != null) {
+                lastOfKey.put(key, outcome);
             }
-            OutboxMessage message = record.message();
-            String key = message.orderingKey();
-            if (key != null && blocked.contains(key)) {
-                continue;
-            }
-            if (publish(record)) {
-                markSent(record);
-                published.incrementAndGet();
-            } else {
+            outcomes.add(outcome);
+        }
+        long deadline = System.nanoTime() + settings.publishTimeout().toNanos();
+        List<Long> sent = new ArrayList<>(batch.size());
+        int failed = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Outcome outcome = await(batch.get(i), outcomes.get(i), deadline);
+            if (outcome == Outcome.SENT) {
+                sent.add(batch.get(i).id());
+            } else if (outcome == Outcome.FAILED) {
                 failed++;
-                if (key != null) {
-                    blocked.add(key);
-                }
             }
+        }
+        if (!sent.isEmpty()) {
+            markSent(sent);
+            published.addAndGet(sent.size());
         }
         return new Round(batch.size(), failed);
     }
 
-    private void markSent(OutboxRecord record) {
+    private Outcome await(OutboxRecord record, CompletableFuture<Outcome> outcome, long deadline)
+            throws InterruptedException {
         try {
-            store.markSent(record.id(), clock.instant());
+            return outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // not confirmed in time: the row stays unsent and goes out again, a duplicate at worst
+            failed(record, e);
+            return Outcome.FAILED;
+        } catch (ExecutionException e) {
+            failed(record, e.getCause() == null ? e : e.getCause());
+            return Outcome.FAILED;
+        }
+    }
+
+    private void markSent(List<Long> ids) {
+        try {
+            store.markSent(ids, clock.instant());
         } catch (RetryableException e) {
             // once more on a fresh connection (the pool drops a broken one); if that fails too, the
-            // row stays unsent and is published again: a duplicate, never a loss
-            LOG.warn("outbox relay '{}' could not mark row {} sent, trying once more: {}", name, record.id(), e.toString());
-            store.markSent(record.id(), clock.instant());
+            // rows stay unsent and are published again: duplicates, never a loss
+            LOG.warn("outbox relay '{}' could not mark {} rows sent, trying once more: {}", name, ids.size(), e.toString());
+            store.markSent(ids, clock.instant());
         }
     }
 
-    private boolean publish(OutboxRecord record) throws InterruptedException {
+    private CompletableFuture<Outcome> publish(OutboxRecord record) {
         OutboxMessage message = record.message();
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         try {
-            bus.publish(message.topic(), message.envelope()).toCompletableFuture()
-                    .get(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            return failed(record, e.getCause() == null ? e : e.getCause());
-        } catch (TimeoutException | RuntimeException e) {
-            return failed(record, e);
+            bus.publish(message.topic(), message.envelope()).whenComplete((ok, error) -> {
+                if (error == null) {
+                    outcome.complete(Outcome.SENT);
+                } else {
+                    failed(record, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                    outcome.complete(Outcome.FAILED);
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(record, e);
+            outcome.complete(Outcome.FAILED);
         }
+        return outcome;
     }
 
-    private boolean failed(OutboxRecord record, Throwable cause) {
+    private void failed(OutboxRecord record, Throwable cause) {
         failures.incrementAndGet();
         lastError = cause.toString();
         LOG.warn("outbox relay '{}' could not publish row {} to '{}', will retry: {}", name, record.id(),
                 record.message().topic(), cause.toString());
-        return false;
     }
 
     private void cleanUpIfDue() {
@@ -227,5 +265,9 @@ final class RelayWorker implements Runnable {
     }
 
     private record Round(int read, int failed) {
+    }
+
+    private enum Outcome {
+        SENT, FAILED, BLOCKED
     }
 }

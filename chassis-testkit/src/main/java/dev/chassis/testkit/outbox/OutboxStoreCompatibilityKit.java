@@ -117,6 +117,22 @@ public abstract class OutboxStoreCompatibilityKit {
     }
 
     @Test
+    void marksSeveralMessagesAtOnce() throws Exception {
+        // given
+        commit(List.of(msg("a"), msg("b"), msg("c"), msg("d")));
+        List<OutboxRecord> all = store.unsent(10);
+
+        // when
+        store.markSent(List.of(all.get(0).id(), all.get(2).id()), clock.instant());
+        store.markSent(List.of(all.get(2).id(), all.get(3).id()), clock.instant());
+        store.markSent(List.of(), clock.instant());
+
+        // then
+        assertThat(store.unsent(10)).extracting(r -> r.message().envelope().dataText()).containsExactly("b");
+        assertThat(store.backlog()).isEqualTo(1);
+    }
+
+    @Test
     void reportsTheBacklogAndTheOldestUnsentMessage() throws Exception {
         // given
         assertThat(store.backlog()).isZero();
