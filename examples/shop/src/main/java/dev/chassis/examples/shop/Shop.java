@@ -38,16 +38,17 @@ public final class Shop {
             return;
         }
         ShopDemo demo = new ShopDemo(config, System.out, once);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // installed first, so a SIGTERM in the middle of the scenario still shuts down gracefully
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            demo.shutdown();
+            stopped.countDown();
+        }, "shop-shutdown"));
         demo.runScenario();
         if (once) {
             demo.shutdown();
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            demo.shutdown();
-            stopped.countDown();
-        }, "shop-shutdown"));
         System.out.println();
         System.out.println("Serving the admin endpoints on http://localhost:" + demo.adminPort()
                 + " (/health, /ready, /chassis/config, /chassis/resilience, /chassis). Ctrl-C to stop.");

@@ -43,6 +43,7 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -81,6 +82,7 @@ final class ShopDemo {
     private final List<String> welcomeEmails = new CopyOnWriteArrayList<>();
     private volatile String correlationSeenByHandler = "";
     private volatile int readyWhileStopping;
+    private final AtomicBoolean shutDown = new AtomicBoolean();
     private Outcome outcome;
 
     ShopDemo(Config config, PrintStream out, boolean once) {
@@ -239,6 +241,9 @@ final class ShopDemo {
     }
 
     void shutdown() {
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
         ShutdownReport report = lifecycle.shutdown();
         step(9, "graceful shutdown: /ready answered " + readyWhileStopping + " while stopping; steps "
                 + report.steps().stream().map(s -> s.phase() + ":" + s.name() + "=" + s.outcome()).toList()
