@@ -2,7 +2,6 @@ package dev.chassis.messaging;
 
 import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.bus.MessageCorrelation;
-import dev.chassis.core.context.CorrelationScope;
 import dev.chassis.core.bus.DeadLetter;
 import dev.chassis.core.bus.Delivery;
 import dev.chassis.core.bus.RetryPolicy;
@@ -200,8 +199,9 @@ final class MemoryConsumer implements SubscriptionHandle {
             return;
         }
         Throwable failure = null;
-        try (CorrelationScope scope = MessageCorrelation.open(envelope)) {
-            subscription.handler().handle(new Delivery(envelope, m.topic(), queue.name, m.attempt(), m.redelivered()));
+        try {
+            MessageCorrelation.invoke(subscription.handler(),
+                    new Delivery(envelope, m.topic(), queue.name, m.attempt(), m.redelivered()));
         } catch (Throwable t) { // a handler's failure must never end the worker
             failure = t;
         }

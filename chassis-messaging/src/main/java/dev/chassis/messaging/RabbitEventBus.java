@@ -10,7 +10,6 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.RetryableException;
 import dev.chassis.core.bus.MessageCorrelation;
-import dev.chassis.core.context.CorrelationScope;
 import dev.chassis.core.bus.DeadLetters;
 import dev.chassis.core.bus.Delivery;
 import dev.chassis.core.bus.EventBus;
@@ -262,9 +261,7 @@ public final class RabbitEventBus implements EventBus {
      * context, tracing and inbox deduplication wrap this call.
      */
     void invoke(EventHandler handler, Delivery delivery) throws Exception {
-        try (CorrelationScope scope = MessageCorrelation.open(delivery.envelope())) {
-            handler.handle(delivery);
-        }
+        MessageCorrelation.invoke(handler, delivery);
     }
 
     /** Re-publishes a failed delivery to the delay queue for its next attempt; true once confirmed. */

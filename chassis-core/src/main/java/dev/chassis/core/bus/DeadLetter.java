@@ -50,6 +50,7 @@ public record DeadLetter(
         return Optional.ofNullable(envelope);
     }
 
+    /** @return a copy of the raw message body */
     @Override
     public byte[] body() {
         return body.clone();

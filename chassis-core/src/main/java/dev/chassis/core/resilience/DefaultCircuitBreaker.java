@@ -147,7 +147,8 @@ final class DefaultCircuitBreaker implements CircuitBreaker, CircuitBreakerEvent
             throw rejection;
         }
         if (permit.probe) {
-            // a probe that never returns must not hold its permit forever
+            // a probe that never returns must not hold its permit forever; the timeouts of
+            // Resilience settle it first (the watchdog, Failsafe's timer), this is the safety net
             CompletableFuture.delayedExecutor(config.timeout().toNanos(), TimeUnit.NANOSECONDS)
                     .execute(permit::timedOut);
         }
@@ -265,8 +266,9 @@ final class DefaultCircuitBreaker implements CircuitBreaker, CircuitBreakerEvent
             settle(Outcome.IGNORED);
         }
 
-        private void timedOut() {
-            if (!settled.get()) {
+        /** The attempt exceeded its timeout: a failure, logged for a probe. */
+        void timedOut() {
+            if (probe && !settled.get()) {
                 LOG.warn("circuit breaker '{}': probe call exceeded {}, counted as failure", breaker.name,
                         breaker.config.timeout());
             }

@@ -15,26 +15,37 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Failsafe policy (through Failsafe's public SPI) that sits between retry and timeout. Around
- * each attempt it asks our {@link DefaultCircuitBreaker} for a permit, then takes a {@link Bulkhead}
- * slot, and afterwards settles the permit with the attempt's outcome and frees the slot. It also
- * turns Failsafe's timeout exception into ours, so that retry predicates, fallbacks and callers
- * only ever see chassis types.
+ * A Failsafe policy (through Failsafe's public SPI) that sits inside retry. Around each attempt it
+ * asks our {@link DefaultCircuitBreaker} for a permit, then takes a {@link Bulkhead} slot, and
+ * afterwards settles the permit with the attempt's outcome and frees the slot.
+ *
+ * <p>A synchronous attempt is timed by the {@link Watchdog}, not by a Failsafe timeout (which
+ * schedules and cancels a timer task per attempt): the watchdog fails the permit and interrupts
+ * the thread when the timeout expires, and this policy then answers {@link TimeoutExceededException}
+ * whatever the attempt returned. An asynchronous attempt is timed by a Failsafe timeout inside this
+ * policy, whose exception this policy turns into ours, so that retry predicates, fallbacks and
+ * callers only ever see chassis types.
  */
 final class GuardPolicy implements Policy<Object> {
     private final @Nullable DefaultCircuitBreaker breaker;
     private final @Nullable Bulkhead bulkhead;
     private final String timeoutOwner;
     private final Duration timeout;
+    private final long syncTimeoutNanos;
+    private final boolean interrupt;
+    private final Watchdog watchdog;
     private final PolicyConfig<Object> config = new PolicyConfig<>() {
     };
 
     GuardPolicy(@Nullable DefaultCircuitBreaker breaker, @Nullable Bulkhead bulkhead, String timeoutOwner,
-            Duration timeout) {
+            Duration timeout, boolean interrupt, Watchdog watchdog) {
         this.breaker = breaker;
         this.bulkhead = bulkhead;
         this.timeoutOwner = timeoutOwner;
         this.timeout = timeout;
+        this.syncTimeoutNanos = timeout.toNanos();
+        this.interrupt = interrupt;
+        this.watchdog = watchdog;
     }
 
     @Override
@@ -107,10 +118,14 @@ final class GuardPolicy implements Policy<Object> {
                     }
                 }
                 ExecutionResult<Object> result;
+                Watchdog.@Nullable Watch watch = null;
                 try {
+                    if (syncTimeoutNanos > 0) {
+                        watch = watchdog.watch(syncTimeoutNanos, interrupt, permit);
+                    }
                     result = innerFn.apply(execution);
                 } catch (RuntimeException | Error e) {
-                    if (permit != null) {
+                    if ((watch == null || watch.finish()) && permit != null) {
                         permit.failed();
                     }
                     throw e;
@@ -118,6 +133,10 @@ final class GuardPolicy implements Policy<Object> {
                     if (bulkhead != null) {
                         bulkhead.exit();
                     }
+                }
+                if (watch != null && !watch.finish()) {
+                    // the watchdog has failed the permit; the late outcome is discarded
+                    return ExecutionResult.exception(new TimeoutExceededException(timeoutOwner, timeout));
                 }
                 return settle(permit, result);
             };

@@ -45,10 +45,13 @@ import org.jspecify.annotations.Nullable;
  * CompletionStage<Receipt> later = payments.callAsync(() -> asyncGateway.charge(order));
  * }</pre>
  *
- * <p>Synchronous calls run on the calling thread, which also waits out retry delays. Asynchronous
- * calls start on the scheduler's executor (Failsafe's default: the common fork-join pool, with its
- * own timer thread for delays, unless {@link Builder#scheduler(ScheduledExecutorService)} is set);
- * their retry delays and timeouts are timer tasks, so no thread sleeps.
+ * <p>Synchronous calls run on the calling thread, which also waits out retry delays; their
+ * timeouts are checked every 5 ms by one daemon watchdog thread shared by all instances (started on
+ * demand, ended after 2 s without a call to watch), which costs no timer task per attempt.
+ * Asynchronous calls start on the scheduler's executor (Failsafe's default: the common fork-join
+ * pool, with its own timer thread for delays, unless
+ * {@link Builder#scheduler(ScheduledExecutorService)} is set); their retry delays and timeouts are
+ * timer tasks, so no thread sleeps.
  *
  * <p>Instances are immutable, thread-safe and intended to be shared.
  */
@@ -59,6 +62,7 @@ public final class Resilience {
     private final @Nullable Timeout timeout;
     private final @Nullable Bulkhead bulkhead;
     private final FailsafeExecutor<Object> executor;
+    private final FailsafeExecutor<Object> asyncExecutor;
 
     private Resilience(Builder builder) {
         this.name = builder.name;
@@ -84,13 +88,16 @@ public final class Resilience {
             interrupt = timeout.interrupts();
         }
         policies.add(new GuardPolicy((DefaultCircuitBreaker) circuitBreaker, bulkhead, timeoutOwner,
-                attemptTimeout == null ? Duration.ZERO : attemptTimeout));
+                attemptTimeout == null ? Duration.ZERO : attemptTimeout, interrupt, builder.watchdog));
+        // synchronous attempts are timed by the guard's watchdog; only asynchronous ones by Failsafe
+        this.executor = Failsafe.with(policies);
+        List<Policy<Object>> asyncPolicies = new ArrayList<>(policies);
         if (attemptTimeout != null) {
             var timeoutBuilder = dev.failsafe.Timeout.builder(attemptTimeout);
-            policies.add(interrupt ? timeoutBuilder.withInterrupt().build() : timeoutBuilder.build());
+            asyncPolicies.add(interrupt ? timeoutBuilder.withInterrupt().build() : timeoutBuilder.build());
         }
-        FailsafeExecutor<Object> failsafe = Failsafe.with(policies);
-        this.executor = builder.scheduler == null ? failsafe : failsafe.with(builder.scheduler);
+        FailsafeExecutor<Object> failsafe = Failsafe.with(asyncPolicies);
+        this.asyncExecutor = builder.scheduler == null ? failsafe : failsafe.with(builder.scheduler);
     }
 
     private static RetryPolicy<Object> retryPolicy(String name, Retry retry) {
@@ -198,7 +205,7 @@ public final class Resilience {
      */
     public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> supplier) {
         requireNonNull(supplier, "supplier");
-        return executor.getStageAsync(() -> owned(supplier.get()));
+        return asyncExecutor.getStageAsync(() -> owned(supplier.get()));
     }
 
     /**
@@ -288,6 +295,7 @@ public final class Resilience {
         private @Nullable Timeout timeout;
         private @Nullable Bulkhead bulkhead;
         private @Nullable ScheduledExecutorService scheduler;
+        private Watchdog watchdog = Watchdog.shared();
 
         private Builder(String name) {
             requireNonNull(name, "name");
@@ -334,14 +342,21 @@ public final class Resilience {
         }
 
         /**
-         * Where asynchronous attempts start and where retry delays and timeouts are timed. The
-         * caller keeps ownership and shuts it down.
+         * Where asynchronous attempts start and where their retry delays and timeouts are timed
+         * (synchronous attempts are timed by the shared watchdog). The caller keeps ownership and
+         * shuts it down.
          *
          * @param scheduler the scheduler; Failsafe's default scheduler if not set
          * @return this builder
          */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Times synchronous attempts with this watchdog instead of the shared one (for tests). */
+        Builder watchdog(Watchdog watchdog) {
+            this.watchdog = requireNonNull(watchdog, "watchdog");
             return this;
         }
 

@@ -11,9 +11,12 @@ import java.time.Duration;
  * <p>A synchronous attempt runs on the calling thread; when the timeout expires the thread is
  * interrupted (unless {@link #withoutInterrupt()}), and the caller gets the exception as soon as the
  * call reacts to the interrupt. A call that ignores interrupts keeps the caller until it returns,
- * and its result is discarded. An asynchronous attempt's stage completes with the exception when the
- * timeout expires, whatever the underlying operation does. With a {@link CircuitBreaker} in the same
- * {@link Resilience}, the shorter of the two timeouts applies.
+ * and its result is discarded; a circuit breaker counts the failure when the timeout expires, not
+ * when the call returns. Synchronous timeouts are checked by one shared watchdog thread every 5 ms:
+ * an attempt never times out early, and usually at most about 5 ms late (more on an overloaded
+ * machine). An asynchronous attempt's stage completes with the exception when the timeout expires
+ * (on a timer task, without that granularity), whatever the underlying operation does. With a
+ * {@link CircuitBreaker} in the same {@link Resilience}, the shorter of the two timeouts applies.
  *
  * <pre>{@code
  * Timeout timeout = Timeout.of(Duration.ofMillis(500));

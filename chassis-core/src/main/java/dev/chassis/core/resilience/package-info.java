@@ -17,7 +17,8 @@
  * and name the component: {@link dev.chassis.core.resilience.CircuitOpenException},
  * {@link dev.chassis.core.resilience.TimeoutExceededException},
  * {@link dev.chassis.core.resilience.BulkheadFullException}. The execution pipeline runs on
- * Failsafe; no Failsafe type appears in this package's API. The circuit breaker's state machine is
+ * Failsafe; no Failsafe type appears in this package's API. Synchronous timeouts are ours (a shared
+ * watchdog thread with 5 ms granularity) because Failsafe's cost a timer task per attempt. The circuit breaker's state machine is
  * implemented here because Failsafe's breaker reads {@code System.nanoTime()} and cannot take a
  * {@link java.time.Clock}.
  */

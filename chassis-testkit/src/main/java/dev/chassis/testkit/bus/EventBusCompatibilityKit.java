@@ -20,6 +20,12 @@ import dev.chassis.core.bus.RetryPolicy;
 import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.envelope.Envelope;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -192,6 +198,30 @@ public abstract class EventBusCompatibilityKit {
         assertThat(followUp.correlationId()).contains("flow-42");
         assertThat(followUp.causationId()).contains(sent.id());
         assertThat(CorrelationContext.current()).as("no context leaks out of the consumer").isEmpty();
+    }
+
+    /** Carries the publisher's W3C trace context in the message and makes it current around the handler. */
+    @Test
+    public void handlersRunInTheMessagesTraceContext() throws Exception {
+        // given
+        EventBus bus = newBus();
+        String topic = topic("trace.me");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        bus.subscribe(Subscription.builder(queue("trace")).topic(topic).retry(retry(3)).handler(d -> {
+            SpanContext span = Span.current().getSpanContext();
+            seen.add(span.getTraceId() + "/" + span.getSpanId());
+        }).build());
+        SpanContext parent = SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+                TraceFlags.getSampled(), TraceState.getDefault());
+
+        // when
+        try (Scope scope = Context.root().with(Span.wrap(parent)).makeCurrent()) {
+            publish(bus, topic, envelope(1));
+        }
+
+        // then
+        eventually().until(() -> seen.size() == 1);
+        assertThat(seen).containsExactly("4bf92f3577b34da6a3ce929d0e0e4736/00f067aa0ba902b7");
     }
 
     /** Fills a missing correlation id from the publisher's current context, or starts a new one. */
