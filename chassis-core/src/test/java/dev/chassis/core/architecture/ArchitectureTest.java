@@ -21,13 +21,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String ROOT = "dev.chassis.core";
     /** Feature packages build on the foundation and never on each other. */
-<<<<<<< HEAD
-    private static final List<String> FEATURES = List.of("resilience", "health", "bus", "saga",
-            "eventsourcing", "projection", "outbox");
-=======
     private static final List<String> FEATURES = List.of("resilience", "health", "bus", "saga", "inbox",
-            "eventsourcing", "projection");
->>>>>>> main
+            "outbox", "eventsourcing", "projection");
     /** Foundation packages never depend on a feature package. */
     private static final List<String> FOUNDATION = List.of("envelope", "json", "context", "config", "admin",
             "lifecycle", "jdbc");
