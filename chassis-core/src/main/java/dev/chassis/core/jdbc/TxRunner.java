@@ -20,6 +20,11 @@ import javax.sql.DataSource;
  * SQLSTATE. Exceptions thrown by the work are rethrown unchanged (checked ones wrapped). Instances
  * are immutable and thread-safe.
  *
+ * <p>A {@link DatabaseException} raised while committing leaves the outcome unknown: the connection
+ * may have broken after the server committed but before it answered. Treat it as "in doubt", not as
+ * "rolled back" — retry only work that is idempotent (with the outbox and the inbox, a retried
+ * transaction at worst publishes a duplicate, which consumers drop).
+ *
  * <pre>{@code
  * TxRunner tx = TxRunner.of(dataSource);
  * long id = tx.inTransaction(connection -> {
