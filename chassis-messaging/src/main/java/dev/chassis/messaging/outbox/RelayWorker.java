@@ -9,13 +9,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RelayWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayWorker.class);
+    private static final long SETTLE_WAIT_MILLIS = 5;
 
     private final String name;
     private final OutboxStore store;
@@ -37,6 +41,10 @@ final class RelayWorker implements Runnable {
     private final Object lifecycle = new Object();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    /** Rows published but not yet settled, with when their publish started; read by this worker and bus threads. */
+    private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
+    /** Completed publishes, handed from the bus's threads to this worker. */
+    private final BlockingQueue<Settled> settled = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private volatile boolean stopped;
     private volatile @Nullable String lastError;
@@ -107,21 +115,31 @@ final class RelayWorker implements Runnable {
         long backoff = 0;
         while (running) {
             try {
-                if (!coordination.lead()) {
-                    coordination.awaitWork(settings.pollInterval().toMillis());
-                    continue;
+                if (inFlight.isEmpty()) {
+                    if (!coordination.lead()) {
+                        coordination.awaitWork(settings.pollInterval().toMillis());
+                        continue;
+                    }
+                    cleanUpIfDue();
                 }
-                cleanUpIfDue();
-                Round round = relayBatch();
-                if (round.failed > 0) {
+                int failed = settle(0);
+                boolean publishedNew = false;
+                if (failed == 0 && inFlight.size() < settings.batchSize() * 2 && coordination.stillLeads()) {
+                    publishedNew = publishNewRows();
+                }
+                if (!publishedNew && failed == 0) {
+                    if (inFlight.isEmpty()) {
+                        coordination.awaitWork(settings.pollInterval().toMillis());
+                    } else {
+                        failed = settle(SETTLE_WAIT_MILLIS);
+                    }
+                }
+                if (failed > 0) {
                     backoff = backoff == 0 ? settings.initialBackoff().toMillis()
                             : Math.min(backoff * 2, settings.maxBackoff().toMillis());
                     pause(backoff);
-                } else {
+                } else if (publishedNew) {
                     backoff = 0;
-                    if (round.read < settings.batchSize()) {
-                        coordination.awaitWork(settings.pollInterval().toMillis());
-                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -139,23 +157,39 @@ final class RelayWorker implements Runnable {
                 }
             }
         }
+        drainInFlight();
     }
 
     /**
-     * Publishes one batch with many messages in flight: rows without an ordering key all at once,
-     * rows of one key one after another (each only once the previous one is confirmed, and none after
-     * a failure), so per-key order holds even though the bus spreads publishes over several channels.
-     * Confirmed rows are then marked sent in one write.
+     * Reads committed unsent rows and publishes those not already in flight, many at once: rows
+     * without an ordering key all together, rows of one key one after another (each after the
+     * previous one's confirm, none after a failure). A key with a row still in flight from an earlier
+     * read waits: its later rows go out only once that row is settled, so per-key order holds even
+     * though the bus spreads publishes over several channels and rounds overlap.
+     *
+     * @return whether anything new was published
      */
-    private Round relayBatch() throws InterruptedException {
-        List<OutboxRecord> batch = store.unsent(settings.batchSize());
-        if (batch.isEmpty() || !running || !coordination.stillLeads()) {
-            return new Round(batch.size(), 0);
-        }
+    private boolean publishNewRows() {
+        List<OutboxRecord> rows = store.unsent(settings.batchSize() + inFlight.size());
         Map<String, CompletableFuture<Outcome>> lastOfKey = new HashMap<>();
-        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(batch.size());
-        for (OutboxRecord record : batch) {
+        Set<String> waiting = new HashSet<>();
+        int started = 0;
+        for (OutboxRecord record : rows) {
+            if (started == settings.batchSize()) {
+                break;
+            }
             String key = record.message().orderingKey();
+            if (inFlight.containsKey(record.id())) {
+                if (key != null) {
+                    waiting.add(key);
+                }
+                continue;
+            }
+            if (key != null && waiting.contains(key)) {
+                continue;
+            }
+            long id = record.id();
+            inFlight.put(id, System.nanoTime());
             CompletableFuture<Outcome> previous = key == null ? null : lastOfKey.get(key);
             CompletableFuture<Outcome> outcome = previous == null ? publish(record)
                     : previous.thenCompose(before -> before == Outcome.SENT ? publish(record)
@@ -163,37 +197,66 @@ final class RelayWorker implements Runnable {
             if (key != null) {
                 lastOfKey.put(key, outcome);
             }
-            outcomes.add(outcome);
+            outcome.thenAccept(o -> settled.add(new Settled(id, o)));
+            started++;
         }
-        long deadline = System.nanoTime() + settings.publishTimeout().toNanos();
-        List<Long> sent = new ArrayList<>(batch.size());
+        return started > 0;
+    }
+
+    /**
+     * Marks confirmed rows sent (in one write) and forgets failed ones, so they are read and published
+     * again; rows whose confirm is overdue are forgotten too (a duplicate at worst).
+     *
+     * @param waitMillis how long to wait for a first completion, 0 for none
+     * @return how many publishes failed or timed out
+     */
+    private int settle(long waitMillis) throws InterruptedException {
+        Settled first = waitMillis > 0 ? settled.poll(waitMillis, TimeUnit.MILLISECONDS) : settled.poll();
+        List<Long> sent = new ArrayList<>();
         int failed = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            Outcome outcome = await(batch.get(i), outcomes.get(i), deadline);
-            if (outcome == Outcome.SENT) {
-                sent.add(batch.get(i).id());
-            } else if (outcome == Outcome.FAILED) {
+        for (Settled done = first; done != null; done = settled.poll()) {
+            if (done.outcome() == Outcome.SENT) {
+                sent.add(done.id());
+            } else {
+                inFlight.remove(done.id());
+                if (done.outcome() == Outcome.FAILED) {
+                    failed++;
+                }
+            }
+        }
+        long overdue = System.nanoTime() - settings.publishTimeout().toNanos();
+        for (Map.Entry<Long, Long> e : inFlight.entrySet()) {
+            if (e.getValue() - overdue < 0 && !sent.contains(e.getKey()) && inFlight.remove(e.getKey(), e.getValue())) {
+                failures.incrementAndGet();
+                lastError = "no confirm within " + settings.publishTimeout() + " for row " + e.getKey();
+                LOG.warn("outbox relay '{}': {}; it will be published again", name, lastError);
                 failed++;
             }
         }
         if (!sent.isEmpty()) {
-            markSent(sent);
-            published.addAndGet(sent.size());
+            try {
+                markSent(sent);
+                published.addAndGet(sent.size());
+            } finally {
+                // marked, or read and published again (a duplicate, never a loss)
+                sent.forEach(inFlight::remove);
+            }
         }
-        return new Round(batch.size(), failed);
+        return failed;
     }
 
-    private Outcome await(OutboxRecord record, CompletableFuture<Outcome> outcome, long deadline)
-            throws InterruptedException {
+    /** On stop: waits a while for the confirms of what is in flight, so it need not go out again. */
+    private void drainInFlight() {
+        long deadline = System.nanoTime() + settings.publishTimeout().toNanos();
         try {
-            return outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // not confirmed in time: the row stays unsent and goes out again, a duplicate at worst
-            failed(record, e);
-            return Outcome.FAILED;
-        } catch (ExecutionException e) {
-            failed(record, e.getCause() == null ? e : e.getCause());
-            return Outcome.FAILED;
+            while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+                settle(SETTLE_WAIT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("outbox relay '{}' could not settle in-flight messages on stop; they will be published again: {}",
+                    name, e.toString());
         }
     }
 
@@ -264,7 +327,7 @@ final class RelayWorker implements Runnable {
         }
     }
 
-    private record Round(int read, int failed) {
+    private record Settled(long id, Outcome outcome) {
     }
 
     private enum Outcome {
