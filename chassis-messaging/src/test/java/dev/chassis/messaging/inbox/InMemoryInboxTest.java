@@ -9,6 +9,7 @@ import dev.chassis.core.bus.RetryPolicy;
 import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.inbox.InboxStore;
 import dev.chassis.messaging.InMemoryEventBus;
+import dev.chassis.testkit.time.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,7 +138,7 @@ class InMemoryInboxTest {
     @Test
     void aStartedPurgerPurgesTheInMemoryStoreOnItsSchedule() throws Exception {
         // given
-        TestClock clock = new TestClock(Instant.parse("2026-03-01T00:00:00Z"));
+        TestClock clock = TestClock.at("2026-03-01T00:00:00Z");
         InboxStore store = InMemoryInboxStore.create();
         EventHandler handler = Inbox.of(store, "billing.invoice", clock).handler((delivery, tx) -> { });
         handler.handle(Effects.delivery("old-1", 1));

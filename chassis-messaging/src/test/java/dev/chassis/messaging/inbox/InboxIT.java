@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.chassis.testkit.time.TestClock;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chassis.core.bus.EventHandler;
@@ -260,7 +261,7 @@ class InboxIT {
     @Test
     void purgeRemovesOnlyOldRecordsAndRecentIdsStayDeduplicated() throws Exception {
         // given records received 8 days ago and 1 day ago
-        TestClock clock = new TestClock(Instant.parse("2026-03-01T00:00:00Z"));
+        TestClock clock = TestClock.at("2026-03-01T00:00:00Z");
         JdbcInboxStore store = JdbcInboxStore.of(tx);
         Inbox inbox = Inbox.of(store, CONSUMER, clock);
         EventHandler handler = inbox.handler((delivery, t) -> Effects.insert(t.connection(), CONSUMER, delivery));
@@ -292,7 +293,7 @@ class InboxIT {
     @Test
     void aStartedPurgerPurgesOnItsSchedule() throws Exception {
         // given
-        TestClock clock = new TestClock(Instant.parse("2026-03-01T00:00:00Z"));
+        TestClock clock = TestClock.at("2026-03-01T00:00:00Z");
         JdbcInboxStore store = JdbcInboxStore.of(tx);
         EventHandler handler = Inbox.of(store, CONSUMER, clock)
                 .handler((delivery, t) -> Effects.insert(t.connection(), CONSUMER, delivery));

@@ -9,6 +9,7 @@ import dev.chassis.core.admin.AdminResponse;
 import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.context.CorrelationScope;
 import dev.chassis.core.envelope.Envelope;
+import dev.chassis.testkit.time.TestClock;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class InMemoryOutboxRelayTest {
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = TestClock.at("2026-01-01T10:00:00Z");
     private final InMemoryOutbox outbox = InMemoryOutbox.create(clock);
     private final RecordingBus bus = new RecordingBus();
     private final OutboxRelay relay = OutboxRelay.builder()

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.jdbc.TxRunner;
+import dev.chassis.testkit.time.TestClock;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -159,7 +160,7 @@ class OutboxRelayIT {
     @Test
     void cleanupDeletesOnlySentRowsOlderThanTheRetention() throws Exception {
         // given
-        TestClock clock = new TestClock();
+        TestClock clock = TestClock.at("2026-01-01T10:00:00Z");
         bus.failWhen(e -> e.dataText().equals("unsent"));
         relay("relay", b -> b.clock(clock).retention(Duration.ofHours(1)).cleanupInterval(Duration.ofMinutes(1))
                 .cleanupBatchSize(1)).start();

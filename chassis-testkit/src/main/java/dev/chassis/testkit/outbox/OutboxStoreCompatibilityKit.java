@@ -7,13 +7,11 @@ import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.outbox.OutboxMessage;
 import dev.chassis.core.outbox.OutboxRecord;
 import dev.chassis.core.outbox.OutboxStore;
+import dev.chassis.testkit.time.TestClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * lifecycle); instances are not thread-safe.
  */
 public abstract class OutboxStoreCompatibilityKit {
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T10:00:00Z"));
+    private final TestClock clock = TestClock.at("2026-01-01T10:00:00Z");
     private OutboxStore store;
 
     /** For subclasses. */
@@ -213,33 +211,5 @@ public abstract class OutboxStoreCompatibilityKit {
                 .traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
                 .extension("correlationid", "c-" + text)
                 .build();
-    }
-
-    /** A clock moved by hand; the kit's test thread moves it, writers read it. */
-    private static final class ManualClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        ManualClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void advance(Duration by) {
-            now.updateAndGet(t -> t.plus(by));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
     }
 }
