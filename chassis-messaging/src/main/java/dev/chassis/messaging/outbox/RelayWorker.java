@@ -137,6 +137,8 @@ final class RelayWorker implements Runnable {
                 if (failed > 0) {
                     backoff = backoff == 0 ? settings.initialBackoff().toMillis()
                             : Math.min(backoff * 2, settings.maxBackoff().toMillis());
+                    LOG.warn("outbox relay '{}': {} publishes failed, retrying in {} ms; last error: {}", name, failed,
+                            backoff, lastError);
                     pause(backoff);
                 } else if (publishedNew) {
                     backoff = 0;
@@ -293,7 +295,8 @@ final class RelayWorker implements Runnable {
     private void failed(OutboxRecord record, Throwable cause) {
         failures.incrementAndGet();
         lastError = cause.toString();
-        LOG.warn("outbox relay '{}' could not publish row {} to '{}', will retry: {}", name, record.id(),
+        // one line per failed row only at DEBUG: during a broker outage every row of a round fails
+        LOG.debug("outbox relay '{}' could not publish row {} to '{}', will retry: {}", name, record.id(),
                 record.message().topic(), cause.toString());
     }
 
