@@ -16,22 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RabbitDeadLettersIT {
-    private RabbitFixture rabbit;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        rabbit = new RabbitFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rabbit.close();
-    }
+    @RegisterExtension
+    final RabbitFixture rabbit = new RabbitFixture();
 
     @Test
     void redrivesOneByIdThenAllWithAFreshAttemptCount() throws Exception {

@@ -23,25 +23,15 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RabbitEventBusConsumeIT {
     private static final RetryPolicy FAST = RetryPolicy.builder().maxAttempts(3).initialDelay(Duration.ofMillis(100))
             .multiplier(2).maxDelay(Duration.ofMillis(200)).build();
 
-    private RabbitFixture rabbit;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        rabbit = new RabbitFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rabbit.close();
-    }
+    @RegisterExtension
+    final RabbitFixture rabbit = new RabbitFixture();
 
     @Test
     void declaresRetryQueuesAndSucceedsAfterRetries() throws Exception {

@@ -17,22 +17,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RabbitEventBusPublishIT {
-    private RabbitFixture rabbit;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        rabbit = new RabbitFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rabbit.close();
-    }
+    @RegisterExtension
+    final RabbitFixture rabbit = new RabbitFixture();
 
     @Test
     void confirmedPublishIsRoutedAndDecodedIdentically() throws Exception {

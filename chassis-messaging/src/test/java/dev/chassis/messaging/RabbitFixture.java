@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Test support against the local broker: unique names per test, a raw admin connection, and
  * clean-up of every exchange and queue a test declared.
  */
-final class RabbitFixture implements AutoCloseable {
+final class RabbitFixture implements AutoCloseable, AfterEachCallback {
     static final String URI = System.getProperty("chassis.rabbit.uri", "amqp://guest:guest@127.0.0.1:5672/%2F");
 
     final String id = UUID.randomUUID().toString().substring(0, 8);
@@ -22,10 +24,20 @@ final class RabbitFixture implements AutoCloseable {
     private final List<RabbitEventBus> buses = new ArrayList<>();
     private final List<String> queues = new ArrayList<>();
 
-    RabbitFixture() throws Exception {
-        ConnectionFactory f = new ConnectionFactory();
-        f.setUri(URI);
-        admin = f.newConnection("it-admin-" + id);
+    /** Opens the admin connection; register it with {@code @RegisterExtension} to have it closed after each test. */
+    RabbitFixture() {
+        try {
+            ConnectionFactory f = new ConnectionFactory();
+            f.setUri(URI);
+            admin = f.newConnection("it-admin-" + id);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot connect to RabbitMQ at " + URI + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        close();
     }
 
     String queue(String purpose) {

@@ -12,22 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RabbitTopologyIT {
-    private RabbitFixture rabbit;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        rabbit = new RabbitFixture();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rabbit.close();
-    }
+    @RegisterExtension
+    final RabbitFixture rabbit = new RabbitFixture();
 
     @Test
     void aForbiddenDeadLetterExchangeFailsSubscribeNamingIt() throws Exception {
