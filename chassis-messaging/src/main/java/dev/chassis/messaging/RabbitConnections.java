@@ -11,6 +11,10 @@ import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.RetryableException;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,6 +90,22 @@ final class RabbitConnections {
         } else if (c != null) {
             c.abort(1000);
         }
+    }
+
+    /**
+     * The pool a connection dispatches consumer callbacks on. A connection that finishes shutting
+     * down after the bus has closed (an abort that outlived its timeout, a recovery cut short) still
+     * hands its last shutdown notices to this pool; once the pool is shut down they are dropped, since
+     * nobody listens any more, instead of failing the connection's own thread.
+     */
+    static ExecutorService dispatchPool(String prefix) {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads(prefix),
+                (task, pool) -> {
+                    if (!pool.isShutdown()) {
+                        throw new RejectedExecutionException("consumer dispatch refused a task while running");
+                    }
+                    LOG.debug("dropped a consumer callback that arrived after the bus closed");
+                });
     }
 
     static ThreadFactory threads(String prefix) {

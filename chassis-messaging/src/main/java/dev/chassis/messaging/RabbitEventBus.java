@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -100,7 +101,7 @@ public final class RabbitEventBus implements EventBus {
         this.clock = b.clock;
         this.listener = RabbitConnections.safe(b.listener);
         String name = b.connectionName;
-        this.consumerThreads = Executors.newCachedThreadPool(RabbitConnections.threads(name + "-consumer"));
+        this.consumerThreads = RabbitConnections.dispatchPool(name + "-consumer");
         this.completions = Executors.newSingleThreadExecutor(RabbitConnections.threads(name + "-confirms"));
         this.supervisor = Executors.newSingleThreadScheduledExecutor(RabbitConnections.threads(name + "-supervisor"));
         Connection pub = null;
@@ -310,18 +311,26 @@ public final class RabbitEventBus implements EventBus {
         if (closed) {
             return;
         }
-        supervisor.execute(() -> {
-            boolean done;
-            try {
-                done = closed || task.getAsBoolean();
-            } catch (RuntimeException e) {
-                LOG.warn("supervision task failed", e);
-                done = false;
-            }
-            if (!done && !closed) {
-                supervisor.schedule(() -> supervise(task), config.recoveryInterval.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        });
+        try {
+            supervisor.execute(() -> {
+                boolean done;
+                try {
+                    done = closed || task.getAsBoolean();
+                } catch (RuntimeException e) {
+                    LOG.warn("supervision task failed", e);
+                    done = false;
+                }
+                if (!done && !closed) {
+                    try {
+                        supervisor.schedule(() -> supervise(task), config.recoveryInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException e) {
+                        // closed meanwhile
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile: nothing left to supervise
+        }
     }
 
     static String describe(ShutdownSignalException e) {

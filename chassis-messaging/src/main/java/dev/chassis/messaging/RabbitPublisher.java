@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -234,7 +235,7 @@ final class RabbitPublisher implements AutoCloseable {
                 return;
             }
             room.release(done.size());
-            completions.execute(() -> {
+            completeOff(() -> {
                 for (Pending p : done) {
                     String returned = p.returned;
                     if (!ack) {
@@ -284,7 +285,7 @@ final class RabbitPublisher implements AutoCloseable {
             if (done.isEmpty()) {
                 return;
             }
-            completions.execute(() -> {
+            completeOff(() -> {
                 for (Pending p : done) {
                     p.future.completeExceptionally(new PublishException(reason, p.topic, p.messageId, detail, null));
                 }
@@ -298,6 +299,18 @@ final class RabbitPublisher implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.debug("aborting a dead publisher channel failed", e);
             }
+        }
+    }
+
+    /**
+     * Completes futures off the connection's thread, so callers' continuations cannot block it; after
+     * the bus closed the pool is gone and the last completions run in place, so no caller waits forever.
+     */
+    private void completeOff(Runnable completion) {
+        try {
+            completions.execute(completion);
+        } catch (RejectedExecutionException e) {
+            completion.run();
         }
     }
 }
