@@ -22,7 +22,7 @@ class ArchitectureTest {
     private static final String ROOT = "dev.chassis.core";
     /** Feature packages build on the foundation and never on each other. */
     private static final List<String> FEATURES = List.of("resilience", "health", "bus", "saga", "inbox",
-            "outbox", "eventsourcing", "projection");
+            "outbox", "eventsourcing");
     /** Foundation packages never depend on a feature package. */
     private static final List<String> FOUNDATION = List.of("envelope", "json", "context", "config", "admin",
             "lifecycle", "jdbc");
