@@ -64,8 +64,7 @@ public final class Repository<A extends AggregateRoot> {
     private final EventStore store;
     private final EventTypes types;
     private final String streamPrefix;
-    private final @Nullable SnapshotStore snapshots;
-    private final int snapshotEvery;
+    private final @Nullable RepositorySnapshots snapshots;
     private final int maxAttempts;
 
     private Repository(Builder<A> b, EventStore store, EventTypes types, String streamPrefix) {
@@ -74,8 +73,7 @@ public final class Repository<A extends AggregateRoot> {
         this.store = store;
         this.types = types;
         this.streamPrefix = streamPrefix;
-        this.snapshots = b.snapshots;
-        this.snapshotEvery = b.snapshotEvery;
+        this.snapshots = b.snapshots == null ? null : new RepositorySnapshots(b.snapshots, b.snapshotEvery, types.codec());
         this.maxAttempts = b.maxAttempts;
     }
 
@@ -113,7 +111,7 @@ public final class Repository<A extends AggregateRoot> {
      */
     public Optional<A> load(String id) {
         String stream = streamName(id);
-        A aggregate = snapshots == null ? blank(id) : fromSnapshot(id, stream);
+        A aggregate = snapshots == null ? blank(id) : snapshots.restore(stream, () -> blank(id));
         List<RecordedEvent> events = store.read(stream, aggregate.version() + 1);
         if (events.isEmpty() && aggregate.version() == 0) {
             return Optional.empty();
@@ -154,8 +152,8 @@ public final class Repository<A extends AggregateRoot> {
         long base = aggregate.committedVersion();
         store.append(stream, ExpectedVersion.exactly(base), batch);
         aggregate.markCommitted();
-        if (snapshots != null && aggregate.version() / snapshotEvery > base / snapshotEvery) {
-            writeSnapshot(snapshots, stream, aggregate);
+        if (snapshots != null) {
+            snapshots.afterSave(stream, aggregate, base);
         }
     }
 
@@ -205,55 +203,6 @@ public final class Repository<A extends AggregateRoot> {
                     + " with the given id '" + id + "', got id '" + aggregate.id() + "' at version " + aggregate.version());
         }
         return aggregate;
-    }
-
-    private A fromSnapshot(String id, String stream) {
-        A aggregate = blank(id);
-        Snapshot snapshot;
-        try {
-            snapshot = requireNonNull(snapshots).latest(stream).orElse(null);
-        } catch (RuntimeException e) {
-            LOG.warn("snapshot of {} not read, replaying all events: {}", stream, e.toString());
-            return aggregate;
-        }
-        if (snapshot == null) {
-            return aggregate;
-        }
-        try {
-            if (restore((Snapshottable<?>) aggregate, snapshot)) {
-                aggregate.restoredAt(snapshot.version());
-            }
-            return aggregate;
-        } catch (RuntimeException e) {
-            LOG.warn("snapshot of {} at version {} not restored, replaying all events: {}", stream, snapshot.version(),
-                    e.toString());
-            return blank(id); // restore may have changed the first instance before it failed
-        }
-    }
-
-    private <S> boolean restore(Snapshottable<S> target, Snapshot snapshot) {
-        SnapshotType<S> expected = target.snapshotType();
-        if (!expected.matches(snapshot)) {
-            LOG.debug("snapshot of {} at version {} is '{}' v{}, today's is '{}' v{}: ignored, replaying all events",
-                    snapshot.stream(), snapshot.version(), snapshot.type(), snapshot.typeVersion(), expected.name(),
-                    expected.version());
-            return false;
-        }
-        target.restore(types.codec().read(snapshot.state(), expected.stateClass()));
-        return true;
-    }
-
-    private void writeSnapshot(SnapshotStore to, String stream, A aggregate) {
-        try {
-            Snapshottable<?> source = (Snapshottable<?>) aggregate;
-            SnapshotType<?> snapshotType = source.snapshotType();
-            Snapshot snapshot = new Snapshot(stream, aggregate.version(), snapshotType.name(), snapshotType.version(),
-                    types.codec().writeString(source.snapshot()));
-            to.save(snapshot);
-        } catch (RuntimeException e) {
-            LOG.warn("snapshot of {} at version {} not written (the events are saved): {}", stream, aggregate.version(),
-                    e.toString(), e);
-        }
     }
 
     private static Map<String, String> metadata() {

@@ -53,6 +53,7 @@ class RepositoryTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the scope is held for its effect
     void savedEventsCarryTheCurrentCorrelationAndCausation() {
         // given
         Order order = new Order("42");
