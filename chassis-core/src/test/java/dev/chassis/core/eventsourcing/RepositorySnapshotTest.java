@@ -114,6 +114,23 @@ class RepositorySnapshotTest {
     }
 
     @Test
+    void aSnapshotWhoseRestoreFailsHalfwayLeavesNoTrace() {
+        // given a matching snapshot without items: restore sets the status, then fails on the items
+        Order order = new Order("42");
+        order.place("ada");
+        withoutSnapshots.save(order);
+        snapshots.save(new Snapshot("order-42", 1, "order.state", 2,
+                "{\"status\":\"PAID\",\"customer\":\"mallory\",\"currency\":\"EUR\",\"totalCents\":5}"));
+
+        // when
+        Order loaded = orders.load("42").orElseThrow();
+
+        // then a fresh instance was replayed from the first event
+        assertThat(loaded.snapshot()).isEqualTo(new Order.State(Order.Status.PLACED, "ada", "EUR", Map.of(), 0));
+        assertThat(loaded.version()).isEqualTo(1);
+    }
+
+    @Test
     void aFailingSnapshotStoreFailsNeitherSaveNorLoad() {
         // given
         AtomicInteger attempts = new AtomicInteger();
