@@ -9,8 +9,6 @@ import dev.chassis.core.eventsourcing.RecordedEvent;
 import dev.chassis.core.lifecycle.LifecycleComponent;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * several instances of a service may run the same projection on a shared database store: each event
  * is applied once. When the projection or a store fails, the runner logs a WARN and retries the same
  * events after a growing {@linkplain Builder#retryBackoff(Duration, Duration) backoff}, one event per
- * transaction until one succeeds, so the events before a failing one still commit. An event that
+ * transaction until past the failed batch, so the events before a failing one still commit. An event that
  * fails every time (a poison event) stops the projection there: it is retried forever, never skipped,
  * and {@link #status()} names it until the projection is fixed.
  *
@@ -48,13 +46,13 @@ public final class ProjectorRunner implements LifecycleComponent, AutoCloseable 
 
     private final Projection projection;
     private final String projectionName;
-    private final EventStore events;
     private final CheckpointStore checkpoints;
-    private final int batchSize;
     private final Duration pollInterval;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final Clock clock;
+    private final Batches batches;
+    private final Progress progress = new Progress();
 
     private final Object lock = new Object();
     // guarded by lock
@@ -62,31 +60,16 @@ public final class ProjectorRunner implements LifecycleComponent, AutoCloseable 
     private boolean wakeRequested;
     private @Nullable Thread worker;
     private @Nullable CompletableFuture<Void> pendingRebuild;
-    private @Nullable GlobalPosition position;
-    private boolean caughtUp;
-    private long applied;
-    private @Nullable Instant lastCommitAt;
-    private @Nullable Instant lastEventRecordedAt;
-    private int consecutiveFailures;
-    private @Nullable String lastError;
-    private @Nullable RecordedEvent failingEvent;
-    // confined to the worker thread (or the caller of rebuild() before start)
-    private @Nullable RecordedEvent attemptEvent;
-    /** After a failure, events up to this position go one per transaction; null when not narrowed. */
-    private @Nullable GlobalPosition narrowUntil;
-    /** The batch being applied, until it committed. */
-    private List<RecordedEvent> lastRead = List.of();
 
     private ProjectorRunner(Builder b) {
         this.projection = b.projection;
         this.projectionName = Names.check(b.projection.name());
-        this.events = b.events;
         this.checkpoints = b.checkpoints;
-        this.batchSize = b.batchSize;
         this.pollInterval = b.pollInterval;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         this.clock = b.clock;
+        this.batches = new Batches(projection, projectionName, b.events, checkpoints, b.batchSize);
     }
 
     /**
@@ -218,12 +201,11 @@ public final class ProjectorRunner implements LifecycleComponent, AutoCloseable 
      * @return the status
      */
     public ProjectorStatus status() {
+        ProjectorStatus.State current;
         synchronized (lock) {
-            RecordedEvent failing = failingEvent;
-            return new ProjectorStatus(projectionName, state, position, caughtUp, applied, lastCommitAt,
-                    lastEventRecordedAt, consecutiveFailures, lastError, failing == null ? null : failing.id(),
-                    failing == null ? null : failing.position());
+            current = state;
         }
+        return progress.snapshot(projectionName, current);
     }
 
     /**
@@ -232,9 +214,8 @@ public final class ProjectorRunner implements LifecycleComponent, AutoCloseable 
      * @return the position, {@link GlobalPosition#START} before the runner loaded it
      */
     public GlobalPosition position() {
-        synchronized (lock) {
-            return position == null ? GlobalPosition.START : position;
-        }
+        GlobalPosition position = progress.position();
+        return position == null ? GlobalPosition.START : position;
     }
 
     private void run() {
@@ -292,99 +273,29 @@ public final class ProjectorRunner implements LifecycleComponent, AutoCloseable 
         } catch (Exception e) {
             throw new NonRetryableException("rebuild of projection '" + projectionName + "' failed: reset threw " + e, e);
         }
-        narrowUntil = null;
-        synchronized (lock) {
-            position = GlobalPosition.START;
-            caughtUp = false;
-            consecutiveFailures = 0;
-            lastError = null;
-            failingEvent = null;
-        }
+        batches.reset();
+        progress.reset();
         log.info("{} reset its read model and checkpoint; replaying from the first event", name());
     }
 
     /** Applies one batch; returns whether there may be more events right away. */
     private boolean step() throws Exception {
-        attemptEvent = null;
-        GlobalPosition from;
-        synchronized (lock) {
-            from = position;
-        }
+        GlobalPosition from = progress.position();
         if (from == null) {
             from = checkpoints.position(projectionName);
         }
-        if (narrowUntil != null && !narrowUntil.isAfter(from)) {
-            narrowUntil = null;
+        Batches.Result result = batches.next(from);
+        int failedBefore = progress.succeeded(result.reached(), result.applied(), result.last(), result.more(),
+                clock.instant());
+        if (failedBefore > 0) {
+            log.info("{} succeeded again after {} failed attempts", name(), failedBefore);
         }
-        int size = narrowUntil != null ? 1 : batchSize;
-        List<RecordedEvent> batch = events.readAll(from, size);
-        lastRead = batch;
-        if (batch.isEmpty()) {
-            succeeded(from, 0, null, false);
-            return false;
-        }
-        GlobalPosition readFrom = from;
-        int[] count = new int[1];
-        RecordedEvent[] last = new RecordedEvent[1];
-        GlobalPosition reached = checkpoints.update(projectionName, (tx, stored) -> {
-            if (readFrom.isAfter(stored)) {
-                return stored; // the checkpoint went back (a rebuild elsewhere): read again from it
-            }
-            GlobalPosition next = stored;
-            for (RecordedEvent event : batch) {
-                if (!event.position().isAfter(stored)) {
-                    continue; // applied already, by another instance
-                }
-                if (projection.handles(event.type())) {
-                    attemptEvent = event;
-                    projection.apply(tx, event);
-                    count[0]++;
-                }
-                next = event.position();
-                last[0] = event;
-            }
-            attemptEvent = null;
-            return next;
-        });
-        lastRead = List.of();
-        // a full batch, or a checkpoint another instance moved: read again at once
-        boolean more = batch.size() == size || !reached.equals(batch.get(batch.size() - 1).position());
-        succeeded(reached, count[0], last[0], more);
-        return more;
-    }
-
-    private void succeeded(GlobalPosition reached, int count, @Nullable RecordedEvent last, boolean more) {
-        synchronized (lock) {
-            if (consecutiveFailures > 0) {
-                log.info("{} recovered after {} failed attempts", name(), consecutiveFailures);
-            }
-            position = reached;
-            caughtUp = !more;
-            applied += count;
-            if (last != null) {
-                lastCommitAt = clock.instant();
-                lastEventRecordedAt = last.recordedAt();
-            }
-            consecutiveFailures = 0;
-            lastError = null;
-            failingEvent = null;
-        }
+        return result.more();
     }
 
     private Duration failed(Throwable e) {
-        int failures;
-        RecordedEvent event;
-        synchronized (lock) {
-            failures = ++consecutiveFailures;
-            lastError = e.getClass().getName() + ": " + e.getMessage();
-            failingEvent = attemptEvent;
-            event = attemptEvent;
-        }
-        if (!lastRead.isEmpty()) {
-            // retry one event per transaction until past this batch, so the events before a failing one commit
-            narrowUntil = lastRead.get(lastRead.size() - 1).position();
-            lastRead = List.of();
-        }
+        RecordedEvent event = batches.failed();
+        int failures = progress.failed(e, event);
         Duration backoff = backoff(failures);
         if (event != null) {
             log.warn("{} failed on event {} ({} at {}), attempt {}; retrying in {} ms, the event is not skipped",

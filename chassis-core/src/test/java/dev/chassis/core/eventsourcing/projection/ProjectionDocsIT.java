@@ -41,7 +41,7 @@ class ProjectionDocsIT {
 
     record OrderPlaced(String customer, long cents) {}
 
-    static final class CustomerTotals implements Projection {
+    final class CustomerTotals implements Projection {
         private static final JsonCodec JSON = JsonCodec.defaults();
 
         @Override
