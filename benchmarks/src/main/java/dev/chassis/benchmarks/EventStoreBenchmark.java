@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>batch: the same with 100 events per transaction. Raw: a JDBC batch of 100 inserts.</li>
  * </ul>
  * Each phase runs a warm-up, then raw and store alternately for {@code rounds} rounds of
- * {@code seconds} each; events/s are summed over the rounds. The store's figure includes the
- * version check, the idempotency key and the transaction id that make its reads gap-safe.
+ * {@code seconds} each; events/s are summed over the rounds. Both tables have the same unique keys
+ * and indexes; the store adds the expected-version guard, the metadata's JSON encoding and the
+ * positions it returns.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.chassis.benchmarks.EventStoreBenchmark [seconds] [rounds]
