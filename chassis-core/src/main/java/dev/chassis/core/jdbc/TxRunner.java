@@ -94,7 +94,8 @@ public final class TxRunner {
         requireNonNull(work, "work");
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
-            int previousIsolation = connection.getTransactionIsolation();
+            // asking costs a round trip on PostgreSQL; only needed when the level is changed and restored
+            int previousIsolation = isolation >= 0 ? connection.getTransactionIsolation() : isolation;
             try {
                 connection.setAutoCommit(false);
                 if (isolation >= 0) {
