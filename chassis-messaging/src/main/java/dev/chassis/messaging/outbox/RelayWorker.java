@@ -1,7 +1,9 @@
 package dev.chassis.messaging.outbox;
 
+import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.RetryableException;
 import dev.chassis.core.bus.EventBus;
+import dev.chassis.core.bus.PublishException;
 import dev.chassis.core.outbox.OutboxMessage;
 import dev.chassis.core.outbox.OutboxRecord;
 import dev.chassis.core.outbox.OutboxStore;
@@ -27,6 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay's loop on its own thread: lead, clean up when due, relay one batch, then sleep until
  * notified (or back off after failures). Counters are read from any thread.
+ *
+ * <p>Two kinds of failure are told apart. A transient one (broker down, connection lost, no confirm
+ * in time) concerns every row, so the whole relay backs off and nothing is counted against the row.
+ * A refusal of one message (unroutable, nacked, invalid) is counted in the store; the row alone
+ * waits out the backoff (its ordering key with it) while other keys go on, and once the store parked
+ * it the later rows of its key go on too.
  */
 final class RelayWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayWorker.class);
@@ -45,6 +53,8 @@ final class RelayWorker implements Runnable {
     private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
     /** Completed publishes, handed from the bus's threads to this worker. */
     private final BlockingQueue<Settled> settled = new LinkedBlockingQueue<>();
+    /** Refused rows not yet parked, with the nano time before which they are not published again; this worker only. */
+    private final Map<Long, Long> retryAt = new HashMap<>();
     private volatile boolean running;
     private volatile boolean stopped;
     private volatile @Nullable String lastError;
@@ -129,7 +139,7 @@ final class RelayWorker implements Runnable {
                 }
                 if (!publishedNew && failed == 0) {
                     if (inFlight.isEmpty()) {
-                        coordination.awaitWork(settings.pollInterval().toMillis());
+                        coordination.awaitWork(idleWaitMillis());
                     } else {
                         failed = settle(SETTLE_WAIT_MILLIS);
                     }
@@ -172,8 +182,16 @@ final class RelayWorker implements Runnable {
      * @return whether anything new was published
      */
     private boolean publishNewRows() {
-        List<OutboxRecord> rows = store.unsent(settings.batchSize() + inFlight.size());
-        Map<String, CompletableFuture<Outcome>> lastOfKey = new HashMap<>();
+        int limit = settings.batchSize() + inFlight.size() + retryAt.size();
+        List<OutboxRecord> rows = store.unsent(limit);
+        if (!retryAt.isEmpty() && rows.size() < limit) {
+            // everything unsent was read: a refused row missing from it was parked or sent elsewhere
+            Set<Long> ids = new HashSet<>();
+            rows.forEach(r -> ids.add(r.id()));
+            retryAt.keySet().retainAll(ids);
+        }
+        long now = System.nanoTime();
+        Map<String, CompletableFuture<Settled>> lastOfKey = new HashMap<>();
         Set<String> waiting = new HashSet<>();
         int started = 0;
         for (OutboxRecord record : rows) {
@@ -191,15 +209,23 @@ final class RelayWorker implements Runnable {
                 continue;
             }
             long id = record.id();
+            Long due = retryAt.get(id);
+            if (due != null && due - now > 0) {
+                // a refused row waits out its backoff, and the later rows of its key with it
+                if (key != null) {
+                    waiting.add(key);
+                }
+                continue;
+            }
             inFlight.put(id, System.nanoTime());
-            CompletableFuture<Outcome> previous = key == null ? null : lastOfKey.get(key);
-            CompletableFuture<Outcome> outcome = previous == null ? publish(record)
-                    : previous.thenCompose(before -> before == Outcome.SENT ? publish(record)
-                            : CompletableFuture.completedFuture(Outcome.BLOCKED));
+            CompletableFuture<Settled> previous = key == null ? null : lastOfKey.get(key);
+            CompletableFuture<Settled> outcome = previous == null ? publish(record)
+                    : previous.thenCompose(before -> before.outcome() == Outcome.SENT ? publish(record)
+                            : CompletableFuture.completedFuture(new Settled(record, Outcome.BLOCKED, null)));
             if (key != null) {
                 lastOfKey.put(key, outcome);
             }
-            outcome.thenAccept(o -> settled.add(new Settled(id, o)));
+            outcome.thenAccept(settled::add);
             started++;
         }
         return started > 0;
@@ -207,14 +233,16 @@ final class RelayWorker implements Runnable {
 
     /**
      * Marks confirmed rows sent (in one write) and forgets failed ones, so they are read and published
-     * again; rows whose confirm is overdue are forgotten too (a duplicate at worst).
+     * again; rows whose confirm is overdue are forgotten too (a duplicate at worst). Refused rows are
+     * counted in the store, after the mark, so that a failing count cannot hold up the mark.
      *
      * @param waitMillis how long to wait for a first completion, 0 for none
-     * @return how many publishes failed or timed out
+     * @return how many publishes failed transiently or timed out (refusals not included)
      */
     private int settle(long waitMillis) throws InterruptedException {
         Settled first = waitMillis > 0 ? settled.poll(waitMillis, TimeUnit.MILLISECONDS) : settled.poll();
         List<Long> sent = new ArrayList<>();
+        List<Settled> refused = new ArrayList<>();
         int failed = 0;
         for (Settled done = first; done != null; done = settled.poll()) {
             if (done.outcome() == Outcome.SENT) {
@@ -223,6 +251,8 @@ final class RelayWorker implements Runnable {
                 inFlight.remove(done.id());
                 if (done.outcome() == Outcome.FAILED) {
                     failed++;
+                } else if (done.outcome() == Outcome.REFUSED) {
+                    refused.add(done);
                 }
             }
         }
@@ -242,9 +272,44 @@ final class RelayWorker implements Runnable {
             } finally {
                 // marked, or read and published again (a duplicate, never a loss)
                 sent.forEach(inFlight::remove);
+                sent.forEach(retryAt::remove);
             }
         }
+        refused.forEach(this::countRefusal);
         return failed;
+    }
+
+    /** Counts a refusal in the store; parks the row at the limit, or lets it wait out its backoff. */
+    private void countRefusal(Settled refusal) {
+        OutboxRecord record = refusal.record();
+        String error = String.valueOf(refusal.error());
+        int attempts;
+        try {
+            attempts = store.markFailed(record.id(), error, clock.instant(), settings.maxAttempts());
+        } catch (RuntimeException e) {
+            // not counted this time; the row is tried again after the backoff all the same
+            LOG.warn("outbox relay '{}' could not count the refused publish of row {}: {}", name, record.id(),
+                    e.toString());
+            attempts = 0;
+        }
+        if (attempts >= settings.maxAttempts()) {
+            retryAt.remove(record.id());
+            LOG.warn("outbox relay '{}' parked row {} to '{}' after {} refused publishes; later rows of its ordering"
+                    + " key go on; requeue it with retryParked(); last error: {}", name, record.id(),
+                    record.message().topic(), attempts, error);
+        } else {
+            retryAt.put(record.id(), System.nanoTime() + settings.backoffMillis(Math.max(1, attempts)) * 1_000_000L);
+        }
+    }
+
+    /** How long to sleep with nothing in flight: the poll interval, or less when a refused row is due sooner. */
+    private long idleWaitMillis() {
+        long wait = settings.pollInterval().toMillis();
+        long now = System.nanoTime();
+        for (long due : retryAt.values()) {
+            wait = Math.min(wait, Math.max(1, (due - now) / 1_000_000L + 1));
+        }
+        return wait;
     }
 
     /** On stop: waits a while for the confirms of what is in flight, so it need not go out again. */
@@ -273,31 +338,44 @@ final class RelayWorker implements Runnable {
         }
     }
 
-    private CompletableFuture<Outcome> publish(OutboxRecord record) {
+    private CompletableFuture<Settled> publish(OutboxRecord record) {
         OutboxMessage message = record.message();
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        CompletableFuture<Settled> outcome = new CompletableFuture<>();
         try {
             bus.publish(message.topic(), message.envelope()).whenComplete((ok, error) -> {
                 if (error == null) {
-                    outcome.complete(Outcome.SENT);
+                    outcome.complete(new Settled(record, Outcome.SENT, null));
                 } else {
-                    failed(record, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-                    outcome.complete(Outcome.FAILED);
+                    outcome.complete(failed(record,
+                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error));
                 }
             });
         } catch (RuntimeException e) {
-            failed(record, e);
-            outcome.complete(Outcome.FAILED);
+            outcome.complete(failed(record, e));
         }
         return outcome;
     }
 
-    private void failed(OutboxRecord record, Throwable cause) {
+    private Settled failed(OutboxRecord record, Throwable cause) {
         failures.incrementAndGet();
         lastError = cause.toString();
         // one line per failed row only at DEBUG: during a broker outage every row of a round fails
         LOG.debug("outbox relay '{}' could not publish row {} to '{}', will retry: {}", name, record.id(),
                 record.message().topic(), cause.toString());
+        return new Settled(record, isRefusal(cause) ? Outcome.REFUSED : Outcome.FAILED, cause);
+    }
+
+    /**
+     * Whether the bus refused this very message (no queue bound to its topic, a negative confirm, an
+     * invalid message), as opposed to a failure that would hit any message (broker down, connection
+     * lost, no confirm in time). Only refusals count toward parking a row.
+     */
+    static boolean isRefusal(Throwable cause) {
+        if (cause instanceof PublishException) {
+            PublishException.Reason reason = ((PublishException) cause).reason();
+            return reason == PublishException.Reason.UNROUTABLE || reason == PublishException.Reason.NACKED;
+        }
+        return cause instanceof NonRetryableException || cause instanceof IllegalArgumentException;
     }
 
     private void cleanUpIfDue() {
@@ -330,10 +408,20 @@ final class RelayWorker implements Runnable {
         }
     }
 
-    private record Settled(long id, Outcome outcome) {
+    private record Settled(OutboxRecord record, Outcome outcome, @Nullable Throwable error) {
+        long id() {
+            return record.id();
+        }
     }
 
     private enum Outcome {
-        SENT, FAILED, BLOCKED
+        /** Confirmed and routed. */
+        SENT,
+        /** Failed for a reason that would hit any message; the whole relay backs off. */
+        FAILED,
+        /** Refused for a reason of this message; counted toward parking it. */
+        REFUSED,
+        /** Not tried, because an earlier row of its key did not go out. */
+        BLOCKED
     }
 }

@@ -24,6 +24,7 @@ final class RecordingBus implements EventBus {
     private final InMemoryEventBus delegate = InMemoryEventBus.create();
     private final List<Envelope> delivered = new CopyOnWriteArrayList<>();
     private volatile Predicate<Envelope> failing = e -> false;
+    private volatile Predicate<Envelope> refusing = e -> false;
 
     RecordingBus() {
         delegate.subscribe(Subscription.builder("outbox-test.all").topic("#")
@@ -35,8 +36,14 @@ final class RecordingBus implements EventBus {
         failing = predicate;
     }
 
+    /** Publishes of envelopes matching the predicate are returned as unroutable, as if no queue were bound. */
+    void refuseWhen(Predicate<Envelope> predicate) {
+        refusing = predicate;
+    }
+
     void heal() {
         failing = e -> false;
+        refusing = e -> false;
     }
 
     List<Envelope> delivered() {
@@ -59,6 +66,10 @@ final class RecordingBus implements EventBus {
         if (failing.test(envelope)) {
             return CompletableFuture.failedFuture(new PublishException(PublishException.Reason.BROKER_UNAVAILABLE,
                     topic, envelope.id(), "test says the broker is down", null));
+        }
+        if (refusing.test(envelope)) {
+            return CompletableFuture.failedFuture(new PublishException(PublishException.Reason.UNROUTABLE,
+                    topic, envelope.id(), "test says no queue is bound", null));
         }
         return delegate.publish(topic, envelope);
     }
