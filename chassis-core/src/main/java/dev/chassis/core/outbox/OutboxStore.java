@@ -1,9 +1,11 @@
 package dev.chassis.core.outbox;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where outbox messages wait until a relay has published them: the part of an outbox a relay needs.
@@ -32,6 +34,33 @@ public interface OutboxStore {
      * @throws dev.chassis.core.ChassisException if the store cannot be read (retryable when transient)
      */
     List<OutboxRecord> unsent(int limit);
+
+    /**
+     * The oldest committed unsent messages that are not parked, leaving out the given ones, in
+     * ascending id order: for a relay with messages in flight, which need not be read and decoded
+     * again. The default reads {@code limit + excluding.size()} messages and drops the excluded ones;
+     * a database store filters them in its query instead.
+     *
+     * @param limit at most this many, positive
+     * @param excluding ids of messages to leave out
+     * @return the records, possibly empty
+     * @throws dev.chassis.core.ChassisException if the store cannot be read (retryable when transient)
+     */
+    default List<OutboxRecord> unsent(int limit, Set<Long> excluding) {
+        if (excluding.isEmpty()) {
+            return unsent(limit);
+        }
+        List<OutboxRecord> records = new ArrayList<>(limit);
+        for (OutboxRecord r : unsent(limit + excluding.size())) {
+            if (records.size() == limit) {
+                break;
+            }
+            if (!excluding.contains(r.id())) {
+                records.add(r);
+            }
+        }
+        return records;
+    }
 
     /**
      * Marks a message as sent. Marking an already sent or purged message does nothing.

@@ -50,7 +50,7 @@ final class RelayWorker implements Runnable {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     /** Rows published but not yet settled, with when their publish started; read by this worker and bus threads. */
-    private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     /** Completed publishes, handed from the bus's threads to this worker. */
     private final BlockingQueue<Settled> settled = new LinkedBlockingQueue<>();
     /** Refused rows not yet parked, with the nano time before which they are not published again; this worker only. */
@@ -134,7 +134,7 @@ final class RelayWorker implements Runnable {
                 }
                 int failed = settle(0);
                 boolean publishedNew = false;
-                if (failed == 0 && inFlight.size() < settings.batchSize() * 2 && coordination.stillLeads()) {
+                if (failed == 0 && inFlight.size() < settings.batchSize() * 2) {
                     publishedNew = publishNewRows();
                 }
                 if (!publishedNew && failed == 0) {
@@ -177,13 +177,20 @@ final class RelayWorker implements Runnable {
      * without an ordering key all together, rows of one key one after another (each after the
      * previous one's confirm, none after a failure). A key with a row still in flight from an earlier
      * read waits: its later rows go out only once that row is settled, so per-key order holds even
-     * though the bus spreads publishes over several channels and rounds overlap.
+     * though the bus spreads publishes over several channels and rounds overlap. Rows in flight are
+     * not read again: the relay reads every few milliseconds while confirms are outstanding, and
+     * reading and decoding up to two batches of envelopes each time only to skip them cost the
+     * database and this thread most of a round under load. The leadership is
+     * checked once before the first publish of a read, and not at all for a read with nothing new:
+     * while rows are in flight the relay reads every few milliseconds, and a check per read was a
+     * database round trip each time.
      *
      * @return whether anything new was published
      */
     private boolean publishNewRows() {
-        int limit = settings.batchSize() + inFlight.size() + retryAt.size();
-        List<OutboxRecord> rows = store.unsent(limit);
+        int limit = settings.batchSize() + retryAt.size();
+        Set<Long> flying = Set.copyOf(inFlight.keySet());
+        List<OutboxRecord> rows = store.unsent(limit, flying);
         if (!retryAt.isEmpty() && rows.size() < limit) {
             // everything unsent was read: a refused row missing from it was parked or sent elsewhere
             Set<Long> ids = new HashSet<>();
@@ -193,16 +200,20 @@ final class RelayWorker implements Runnable {
         long now = System.nanoTime();
         Map<String, CompletableFuture<Settled>> lastOfKey = new HashMap<>();
         Set<String> waiting = new HashSet<>();
+        for (long id : flying) {
+            InFlight f = inFlight.get(id);
+            if (f != null && f.key() != null) {
+                waiting.add(f.key());
+            }
+        }
         int started = 0;
+        boolean leads = false;
         for (OutboxRecord record : rows) {
             if (started == settings.batchSize()) {
                 break;
             }
             String key = record.message().orderingKey();
             if (inFlight.containsKey(record.id())) {
-                if (key != null) {
-                    waiting.add(key);
-                }
                 continue;
             }
             if (key != null && waiting.contains(key)) {
@@ -217,7 +228,13 @@ final class RelayWorker implements Runnable {
                 }
                 continue;
             }
-            inFlight.put(id, System.nanoTime());
+            if (!leads) {
+                if (!coordination.stillLeads()) {
+                    return false;
+                }
+                leads = true;
+            }
+            inFlight.put(id, new InFlight(System.nanoTime(), key));
             CompletableFuture<Settled> previous = key == null ? null : lastOfKey.get(key);
             CompletableFuture<Settled> outcome = previous == null ? publish(record)
                     : previous.thenCompose(before -> before.outcome() == Outcome.SENT ? publish(record)
@@ -257,8 +274,8 @@ final class RelayWorker implements Runnable {
             }
         }
         long overdue = System.nanoTime() - settings.publishTimeout().toNanos();
-        for (Map.Entry<Long, Long> e : inFlight.entrySet()) {
-            if (e.getValue() - overdue < 0 && !sent.contains(e.getKey()) && inFlight.remove(e.getKey(), e.getValue())) {
+        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+            if (e.getValue().startNanos() - overdue < 0 && !sent.contains(e.getKey()) && inFlight.remove(e.getKey(), e.getValue())) {
                 failures.incrementAndGet();
                 lastError = "no confirm within " + settings.publishTimeout() + " for row " + e.getKey();
                 LOG.warn("outbox relay '{}': {}; it will be published again", name, lastError);
@@ -406,6 +423,10 @@ final class RelayWorker implements Runnable {
             }
             coordination.awaitWork(left);
         }
+    }
+
+    /** A row published and not yet settled: when its publish started, and its ordering key. */
+    private record InFlight(long startNanos, @Nullable String key) {
     }
 
     private record Settled(OutboxRecord record, Outcome outcome, @Nullable Throwable error) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,21 @@ public abstract class OutboxStoreCompatibilityKit {
 
         // then
         assertThat(batch).extracting(r -> r.message().envelope().dataText()).containsExactly("a", "b");
+    }
+
+    @Test
+    void leavesOutTheExcludedMessagesAndStillReturnsUpToTheLimit() throws Exception {
+        // given
+        commit(List.of(msg("a"), msg("b"), msg("c"), msg("d"), msg("e")));
+        List<OutboxRecord> all = store.unsent(10);
+
+        // when
+        List<OutboxRecord> batch = store.unsent(2, Set.of(all.get(0).id(), all.get(2).id()));
+
+        // then
+        assertThat(batch).extracting(r -> r.message().envelope().dataText()).containsExactly("b", "d");
+        assertThat(store.unsent(10, Set.of())).isEqualTo(all);
+        assertThat(store.unsent(10, Set.of(all.get(4).id() + 1000))).isEqualTo(all);
     }
 
     @Test
