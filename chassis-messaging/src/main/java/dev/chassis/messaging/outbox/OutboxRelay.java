@@ -64,7 +64,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.coordination = coordination;
         this.clock = b.clock;
         RelaySettings settings = new RelaySettings(b.batchSize, b.pollInterval, b.initialBackoff, b.maxBackoff,
-                b.publishTimeout, b.retention, b.cleanupInterval, b.cleanupBatchSize, b.maxAttempts);
+                b.publishTimeout, b.retention, b.cleanupInterval, b.cleanupBatchSize, b.maxAttempts, b.maxInFlight);
         this.worker = new RelayWorker(name, store, coordination, bus, clock, settings);
     }
 
@@ -267,6 +267,7 @@ public final class OutboxRelay implements AutoCloseable {
         private Duration cleanupInterval = Duration.ofHours(1);
         private int cleanupBatchSize = 1000;
         private int maxAttempts = 10;
+        private int maxInFlight = 1000;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -395,6 +396,23 @@ public final class OutboxRelay implements AutoCloseable {
                 throw new IllegalArgumentException("cleanupBatchSize must be positive, was " + cleanupBatchSize);
             }
             this.cleanupBatchSize = cleanupBatchSize;
+            return this;
+        }
+
+        /**
+         * @param maxInFlight messages published and still waiting for their confirm, at most; positive,
+         *     default 1,000. The relay reads and publishes new messages while confirms are outstanding;
+         *     when a busy broker confirms slowly (its disk writes) a small limit stalls publishing
+         *     although the messages were already delivered. Keep it at or below the bus's own confirm
+         *     window ({@code RabbitEventBus}: 4 channels of 256 by default). On a change of leader, up
+         *     to this many messages may be published twice.
+         * @return this builder
+         */
+        public Builder maxInFlight(int maxInFlight) {
+            if (maxInFlight <= 0) {
+                throw new IllegalArgumentException("maxInFlight must be positive, was " + maxInFlight);
+            }
+            this.maxInFlight = maxInFlight;
             return this;
         }
 

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /** The relay's tuning, checked by {@link OutboxRelay.Builder}. Immutable. */
 record RelaySettings(int batchSize, Duration pollInterval, Duration initialBackoff, Duration maxBackoff,
-        Duration publishTimeout, Duration retention, Duration cleanupInterval, int cleanupBatchSize, int maxAttempts) {
+        Duration publishTimeout, Duration retention, Duration cleanupInterval, int cleanupBatchSize, int maxAttempts,
+        int maxInFlight) {
 
     /** The pause after a failure that happened {@code failures} times in a row: doubling, capped. */
     long backoffMillis(int failures) {

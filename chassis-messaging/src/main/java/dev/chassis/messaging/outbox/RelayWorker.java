@@ -134,7 +134,7 @@ final class RelayWorker implements Runnable {
                 }
                 int failed = settle(0);
                 boolean publishedNew = false;
-                if (failed == 0 && inFlight.size() < settings.batchSize() * 2) {
+                if (failed == 0 && inFlight.size() < settings.maxInFlight()) {
                     publishedNew = publishNewRows();
                 }
                 if (!publishedNew && failed == 0) {
@@ -209,7 +209,7 @@ final class RelayWorker implements Runnable {
         int started = 0;
         boolean leads = false;
         for (OutboxRecord record : rows) {
-            if (started == settings.batchSize()) {
+            if (started == settings.batchSize() || inFlight.size() >= settings.maxInFlight()) {
                 break;
             }
             String key = record.message().orderingKey();
