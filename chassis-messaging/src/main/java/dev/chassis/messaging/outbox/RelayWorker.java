@@ -1,9 +1,9 @@
 package dev.chassis.messaging.outbox;
 
-import dev.chassis.core.NonRetryableException;
+import static java.util.Objects.requireNonNull;
+
 import dev.chassis.core.RetryableException;
 import dev.chassis.core.bus.EventBus;
-import dev.chassis.core.bus.PublishException;
 import dev.chassis.core.outbox.OutboxMessage;
 import dev.chassis.core.outbox.OutboxRecord;
 import dev.chassis.core.outbox.OutboxStore;
@@ -49,12 +49,11 @@ final class RelayWorker implements Runnable {
     private final Object lifecycle = new Object();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    /** Rows published but not yet settled, with when their publish started; read by this worker and bus threads. */
+    /** Rows published but not yet settled, with when their publish started and their key; changed by this worker only. */
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     /** Completed publishes, handed from the bus's threads to this worker. */
     private final BlockingQueue<Settled> settled = new LinkedBlockingQueue<>();
-    /** Refused rows not yet parked, with the nano time before which they are not published again; this worker only. */
-    private final Map<Long, Long> retryAt = new HashMap<>();
+    private final Refusals refusals;
     private volatile boolean running;
     private volatile boolean stopped;
     private volatile @Nullable String lastError;
@@ -69,6 +68,7 @@ final class RelayWorker implements Runnable {
         this.bus = bus;
         this.clock = clock;
         this.settings = settings;
+        this.refusals = new Refusals(name, store, clock, settings);
     }
 
     void start() {
@@ -139,7 +139,7 @@ final class RelayWorker implements Runnable {
                 }
                 if (!publishedNew && failed == 0) {
                     if (inFlight.isEmpty()) {
-                        coordination.awaitWork(idleWaitMillis());
+                        coordination.awaitWork(refusals.idleWaitMillis());
                     } else {
                         failed = settle(SETTLE_WAIT_MILLIS);
                     }
@@ -177,25 +177,22 @@ final class RelayWorker implements Runnable {
      * without an ordering key all together, rows of one key one after another (each after the
      * previous one's confirm, none after a failure). A key with a row still in flight from an earlier
      * read waits: its later rows go out only once that row is settled, so per-key order holds even
-     * though the bus spreads publishes over several channels and rounds overlap. Rows in flight are
-     * not read again: the relay reads every few milliseconds while confirms are outstanding, and
-     * reading and decoding up to two batches of envelopes each time only to skip them cost the
-     * database and this thread most of a round under load. The leadership is
-     * checked once before the first publish of a read, and not at all for a read with nothing new:
-     * while rows are in flight the relay reads every few milliseconds, and a check per read was a
-     * database round trip each time.
+     * though the bus spreads publishes over several channels and rounds overlap. At most
+     * {@code maxInFlight} rows are unconfirmed at a time.
+     *
+     * <p>While confirms are outstanding the relay reads every few milliseconds, so each read is kept
+     * cheap: rows in flight are left out of the query rather than read, decoded and skipped, and the
+     * leadership (a database round trip) is checked once before the first publish of a read, not
+     * for a read with nothing new.
      *
      * @return whether anything new was published
      */
     private boolean publishNewRows() {
-        int limit = settings.batchSize() + retryAt.size();
+        int limit = settings.batchSize() + refusals.waitingRows();
         Set<Long> flying = Set.copyOf(inFlight.keySet());
         List<OutboxRecord> rows = store.unsent(limit, flying);
-        if (!retryAt.isEmpty() && rows.size() < limit) {
-            // everything unsent was read: a refused row missing from it was parked or sent elsewhere
-            Set<Long> ids = new HashSet<>();
-            rows.forEach(r -> ids.add(r.id()));
-            retryAt.keySet().retainAll(ids);
+        if (rows.size() < limit) {
+            refusals.keepOnly(rows);
         }
         long now = System.nanoTime();
         Map<String, CompletableFuture<Settled>> lastOfKey = new HashMap<>();
@@ -220,8 +217,7 @@ final class RelayWorker implements Runnable {
                 continue;
             }
             long id = record.id();
-            Long due = retryAt.get(id);
-            if (due != null && due - now > 0) {
+            if (refusals.holdsBack(id, now)) {
                 // a refused row waits out its backoff, and the later rows of its key with it
                 if (key != null) {
                     waiting.add(key);
@@ -289,44 +285,11 @@ final class RelayWorker implements Runnable {
             } finally {
                 // marked, or read and published again (a duplicate, never a loss)
                 sent.forEach(inFlight::remove);
-                sent.forEach(retryAt::remove);
+                refusals.sent(sent);
             }
         }
-        refused.forEach(this::countRefusal);
+        refused.forEach(r -> refusals.count(r.record(), requireNonNull(r.error())));
         return failed;
-    }
-
-    /** Counts a refusal in the store; parks the row at the limit, or lets it wait out its backoff. */
-    private void countRefusal(Settled refusal) {
-        OutboxRecord record = refusal.record();
-        String error = String.valueOf(refusal.error());
-        int attempts;
-        try {
-            attempts = store.markFailed(record.id(), error, clock.instant(), settings.maxAttempts());
-        } catch (RuntimeException e) {
-            // not counted this time; the row is tried again after the backoff all the same
-            LOG.warn("outbox relay '{}' could not count the refused publish of row {}: {}", name, record.id(),
-                    e.toString());
-            attempts = 0;
-        }
-        if (attempts >= settings.maxAttempts()) {
-            retryAt.remove(record.id());
-            LOG.warn("outbox relay '{}' parked row {} to '{}' after {} refused publishes; later rows of its ordering"
-                    + " key go on; requeue it with retryParked(); last error: {}", name, record.id(),
-                    record.message().topic(), attempts, error);
-        } else {
-            retryAt.put(record.id(), System.nanoTime() + settings.backoffMillis(Math.max(1, attempts)) * 1_000_000L);
-        }
-    }
-
-    /** How long to sleep with nothing in flight: the poll interval, or less when a refused row is due sooner. */
-    private long idleWaitMillis() {
-        long wait = settings.pollInterval().toMillis();
-        long now = System.nanoTime();
-        for (long due : retryAt.values()) {
-            wait = Math.min(wait, Math.max(1, (due - now) / 1_000_000L + 1));
-        }
-        return wait;
     }
 
     /** On stop: waits a while for the confirms of what is in flight, so it need not go out again. */
@@ -379,20 +342,7 @@ final class RelayWorker implements Runnable {
         // one line per failed row only at DEBUG: during a broker outage every row of a round fails
         LOG.debug("outbox relay '{}' could not publish row {} to '{}', will retry: {}", name, record.id(),
                 record.message().topic(), cause.toString());
-        return new Settled(record, isRefusal(cause) ? Outcome.REFUSED : Outcome.FAILED, cause);
-    }
-
-    /**
-     * Whether the bus refused this very message (no queue bound to its topic, a negative confirm, an
-     * invalid message), as opposed to a failure that would hit any message (broker down, connection
-     * lost, no confirm in time). Only refusals count toward parking a row.
-     */
-    static boolean isRefusal(Throwable cause) {
-        if (cause instanceof PublishException) {
-            PublishException.Reason reason = ((PublishException) cause).reason();
-            return reason == PublishException.Reason.UNROUTABLE || reason == PublishException.Reason.NACKED;
-        }
-        return cause instanceof NonRetryableException || cause instanceof IllegalArgumentException;
+        return new Settled(record, Refusals.isRefusal(cause) ? Outcome.REFUSED : Outcome.FAILED, cause);
     }
 
     private void cleanUpIfDue() {

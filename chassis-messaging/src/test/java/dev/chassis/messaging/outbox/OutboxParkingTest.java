@@ -104,11 +104,11 @@ class OutboxParkingTest {
     @Test
     void tellsRefusalsOfOneMessageFromFailuresOfTheBroker() {
         assertThat(List.of(PublishException.Reason.values()).stream()
-                .filter(r -> RelayWorker.isRefusal(new PublishException(r, "t", "id", "", null)))
+                .filter(r -> Refusals.isRefusal(new PublishException(r, "t", "id", "", null)))
                 .collect(Collectors.toList()))
                 .containsExactly(PublishException.Reason.UNROUTABLE, PublishException.Reason.NACKED);
-        assertThat(RelayWorker.isRefusal(new NonRetryableException("invalid message"))).isTrue();
-        assertThat(RelayWorker.isRefusal(new IllegalStateException("bus closed"))).isFalse();
+        assertThat(Refusals.isRefusal(new NonRetryableException("invalid message"))).isTrue();
+        assertThat(Refusals.isRefusal(new IllegalStateException("bus closed"))).isFalse();
         assertThatThrownBy(() -> OutboxRelay.builder().maxAttempts(0)).hasMessageContaining("maxAttempts");
     }
 
