@@ -5,7 +5,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.chassis.core.bus.DeadLetters;
+import dev.chassis.core.bus.EventBus;
 import dev.chassis.core.bus.Subscription;
+import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.jdbc.TxRunner;
 import dev.chassis.messaging.RabbitEventBus;
@@ -19,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -40,7 +44,9 @@ import java.util.concurrent.locks.LockSupport;
  *       envelopes asynchronously with publisher confirms to the same subscription. Timed until the
  *       handler saw the last message; median of the measured rounds, after a warm-up round.</li>
  *   <li>latency: from the return of the commit to the handler, at a fixed 1,000 transactions/s for
- *       {@code seconds} seconds (p50, p99, max), and again at 100/s, below the relay's capacity.</li>
+ *       {@code seconds} seconds (p50, p99, max), and again at 100/s, below the relay's capacity; split
+ *       at the relay's call of {@code publish} (seen by wrapping the bus it is given) into the relay's
+ *       part and the broker's and consumer's part.</li>
  * </ul>
  *
  * <pre>
@@ -108,7 +114,8 @@ public final class OutboxBenchmark {
                 }
                 System.out.printf("relay drain round %d: %.0f msg/s%n", r, drain);
             }
-            OutboxRelay relay = OutboxRelay.builder().name("bench").dataSource(ds).schema(schema).eventBus(bus).build();
+            OutboxRelay relay = OutboxRelay.builder().name("bench").dataSource(ds).schema(schema)
+                    .eventBus(new TimedBus(bus, current)).build();
             relay.start();
             try {
                 List<Double> outboxRates = new ArrayList<>();
@@ -145,6 +152,11 @@ public final class OutboxBenchmark {
                 System.out.printf("RESULT latency commit -> handler at %d/s for %d s (achieved %d tx/s, %d messages):"
                         + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", LOW_RATE, seconds, low[3], low[4], low[0] / 1e6,
                         low[1] / 1e6, low[2] / 1e6);
+                for (long[] run : List.of(lat, low)) {
+                    System.out.printf("RESULT latency split at %d/s: commit -> relay publish p50 %.1f ms, p99 %.1f ms;"
+                            + " relay publish -> handler p50 %.1f ms, p99 %.1f ms%n", run == lat ? RATE : LOW_RATE,
+                            run[5] / 1e6, run[6] / 1e6, run[7] / 1e6, run[8] / 1e6);
+                }
             } finally {
                 relay.close();
                 cleanUp(ds);
@@ -277,8 +289,18 @@ public final class OutboxBenchmark {
                 (System.nanoTime() - drainStart) / 1e9);
         long[] sorted = round.latencies();
         Arrays.sort(sorted);
-        return new long[] {sorted[sorted.length / 2], sorted[(int) Math.ceil(sorted.length * 0.99) - 1],
-                sorted[sorted.length - 1], achieved, messages};
+        long[] relayPart = round.commitToPublish();
+        long[] brokerPart = round.publishToHandler();
+        return new long[] {p(sorted, 0.5), p(sorted, 0.99), sorted[sorted.length - 1], achieved, messages,
+                p(relayPart, 0.5), p(relayPart, 0.99), p(brokerPart, 0.5), p(brokerPart, 0.99)};
+    }
+
+    /** The percentile of a sorted array. */
+    private static long p(long[] sorted, double fraction) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.max(0, (int) Math.ceil(sorted.length * fraction) - 1)];
     }
 
     private void commit(TxRunner tx, Outbox outbox, Envelope e) {
@@ -335,6 +357,7 @@ public final class OutboxBenchmark {
         private final CountDownLatch handled;
         private final Map<String, Long> committedAt = new ConcurrentHashMap<>();
         private final Map<String, Long> handledAt = new ConcurrentHashMap<>();
+        private final Map<String, Long> publishedAt = new ConcurrentHashMap<>();
 
         Round(int messages) {
             handled = new CountDownLatch(messages);
@@ -342,6 +365,10 @@ public final class OutboxBenchmark {
 
         void committed(String messageId) {
             committedAt.put(messageId, System.nanoTime());
+        }
+
+        void published(String messageId) {
+            publishedAt.putIfAbsent(messageId, System.nanoTime());
         }
 
         void handled(String messageId) {
@@ -356,8 +383,55 @@ public final class OutboxBenchmark {
             }
         }
 
+        /** Sorted; empty when the bus was not wrapped. */
+        long[] commitToPublish() {
+            return committedAt.entrySet().stream().filter(e -> publishedAt.containsKey(e.getKey()))
+                    .mapToLong(e -> Math.max(0, publishedAt.get(e.getKey()) - e.getValue())).sorted().toArray();
+        }
+
+        /** Sorted; empty when the bus was not wrapped. */
+        long[] publishToHandler() {
+            return publishedAt.entrySet().stream().filter(e -> handledAt.containsKey(e.getKey()))
+                    .mapToLong(e -> Math.max(0, handledAt.get(e.getKey()) - e.getValue())).sorted().toArray();
+        }
+
         long[] latencies() {
             return committedAt.entrySet().stream().mapToLong(e -> Math.max(0, handledAt.get(e.getKey()) - e.getValue())).toArray();
+        }
+    }
+
+    /** The relay's bus, noting when the relay calls {@code publish} for each message of the current round. */
+    private static final class TimedBus implements EventBus {
+        private final EventBus bus;
+        private final AtomicReference<Round> current;
+
+        TimedBus(EventBus bus, AtomicReference<Round> current) {
+            this.bus = bus;
+            this.current = current;
+        }
+
+        @Override
+        public CompletionStage<Void> publish(String topic, Envelope envelope) {
+            Round round = current.get();
+            if (round != null) {
+                round.published(envelope.id());
+            }
+            return bus.publish(topic, envelope);
+        }
+
+        @Override
+        public SubscriptionHandle subscribe(Subscription subscription) {
+            return bus.subscribe(subscription);
+        }
+
+        @Override
+        public DeadLetters deadLetters() {
+            return bus.deadLetters();
+        }
+
+        @Override
+        public void close() {
+            // the wrapped bus is closed by its owner
         }
     }
 }

@@ -4,7 +4,7 @@
  * delivery into exactly-once effects. {@link dev.chassis.messaging.inbox.JdbcInboxStore} keeps the
  * records in PostgreSQL ({@link dev.chassis.messaging.inbox.InboxSchema} creates the table),
  * {@link dev.chassis.messaging.inbox.InMemoryInboxStore} in memory (the embedded default), and
- * {@link dev.chassis.messaging.inbox.InboxPurger} keeps the table bounded. See docs/inbox.md.
+ * {@link dev.chassis.messaging.inbox.InboxPurger} keeps the table bounded. See docs/outbox-inbox.md.
  */
 @NullMarked
 package dev.chassis.messaging.inbox;

@@ -6,6 +6,7 @@ import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.outbox.OutboxMessage;
 import dev.chassis.core.outbox.OutboxRecord;
 import dev.chassis.core.outbox.OutboxStore;
+import dev.chassis.core.outbox.ParkedMessage;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,9 +117,20 @@ public final class InMemoryOutbox {
     private static final class Row {
         final OutboxRecord record;
         @Nullable Instant sentAt;
+        int attempts;
+        @Nullable String lastError;
+        @Nullable Instant failedAt;
 
         Row(OutboxRecord record) {
             this.record = record;
+        }
+
+        boolean unsent() {
+            return sentAt == null && failedAt == null;
+        }
+
+        boolean parked() {
+            return sentAt == null && failedAt != null;
         }
     }
 
@@ -132,7 +144,7 @@ public final class InMemoryOutbox {
                     if (result.size() == limit) {
                         break;
                     }
-                    if (row.sentAt == null) {
+                    if (row.unsent()) {
                         result.add(row.record);
                     }
                 }
@@ -146,6 +158,7 @@ public final class InMemoryOutbox {
             synchronized (lock) {
                 Row row = rows.get(id);
                 if (row != null && row.sentAt == null) {
+                    // a parked message published by an earlier leader is sent all the same
                     row.sentAt = sentAt;
                 }
             }
@@ -171,15 +184,77 @@ public final class InMemoryOutbox {
         @Override
         public long backlog() {
             synchronized (lock) {
-                return rows.values().stream().filter(r -> r.sentAt == null).count();
+                return rows.values().stream().filter(Row::unsent).count();
             }
         }
 
         @Override
         public Optional<Instant> oldestUnsent() {
             synchronized (lock) {
-                return rows.values().stream().filter(r -> r.sentAt == null).findFirst().map(r -> r.record.createdAt());
+                return rows.values().stream().filter(Row::unsent).findFirst().map(r -> r.record.createdAt());
             }
+        }
+
+        @Override
+        public int markFailed(long id, String error, Instant failedAt, int maxAttempts) {
+            requireNonNull(error, "error");
+            requireNonNull(failedAt, "failedAt");
+            if (maxAttempts <= 0) {
+                throw new IllegalArgumentException("maxAttempts must be positive, was " + maxAttempts);
+            }
+            synchronized (lock) {
+                Row row = rows.get(id);
+                if (row == null || !row.unsent()) {
+                    return 0;
+                }
+                row.attempts++;
+                row.lastError = error.length() > JdbcOutboxStore.MAX_ERROR_LENGTH
+                        ? error.substring(0, JdbcOutboxStore.MAX_ERROR_LENGTH) : error;
+                if (row.attempts >= maxAttempts) {
+                    row.failedAt = failedAt;
+                }
+                return row.attempts;
+            }
+        }
+
+        @Override
+        public List<ParkedMessage> parked(int limit) {
+            JdbcOutboxStore.requirePositive(limit);
+            List<ParkedMessage> result = new ArrayList<>();
+            synchronized (lock) {
+                for (Row row : rows.values()) {
+                    if (result.size() == limit) {
+                        break;
+                    }
+                    if (row.parked()) {
+                        result.add(new ParkedMessage(row.record, row.attempts, requireNonNull(row.lastError),
+                                requireNonNull(row.failedAt)));
+                    }
+                }
+            }
+            return result;
+        }
+
+        @Override
+        public long parkedCount() {
+            synchronized (lock) {
+                return rows.values().stream().filter(Row::parked).count();
+            }
+        }
+
+        @Override
+        public int requeueParked() {
+            int requeued = 0;
+            synchronized (lock) {
+                for (Row row : rows.values()) {
+                    if (row.parked()) {
+                        row.failedAt = null;
+                        row.attempts = 0;
+                        requeued++;
+                    }
+                }
+            }
+            return requeued;
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.chassis.core.jdbc.TxRunner;
 import dev.chassis.core.outbox.OutboxMessage;
 import dev.chassis.core.outbox.OutboxRecord;
 import dev.chassis.core.outbox.OutboxStore;
+import dev.chassis.core.outbox.ParkedMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -25,9 +27,24 @@ import javax.sql.DataSource;
  * COMMITTED it sees exactly the rows committed when it starts. Unsent rows are always selected with
  * {@code WHERE sent_at IS NULL ORDER BY id} and never from a remembered position: ids are handed out
  * at insert time but transactions commit in another order, so a row with a lower id can become
- * visible after higher ones were sent, and a high-water mark would step over it. Thread-safe.
+ * visible after higher ones were sent, and a high-water mark would step over it. Parked rows (the
+ * bus refused them {@code maxAttempts} times) have {@code failed_at} set and are left out of the
+ * unsent ones until requeued. Thread-safe.
  */
 final class JdbcOutboxStore implements OutboxStore {
+    /** Longer bus errors are cut to this many characters in {@code last_error}. */
+    static final int MAX_ERROR_LENGTH = 2000;
+    private static final String UNSENT = "sent_at IS NULL AND failed_at IS NULL";
+    private static final String PARKED = "sent_at IS NULL AND failed_at IS NOT NULL";
+    /**
+     * Joined into the marks: commits them without waiting for the WAL flush (for this transaction
+     * only; {@code set_config(..., true)} is undone at its end), in the same single round trip. A
+     * mark lost in a database crash only means the row is published again, which at-least-once
+     * allows, while waiting for the flush held the relay's loop, and every row committed meanwhile,
+     * for the length of a disk write under load.
+     */
+    private static final String ASYNC_COMMIT = " FROM (SELECT set_config('synchronous_commit', 'off', true)) async_commit";
+
     private final DataSource dataSource;
     private final String table;
 
@@ -38,18 +55,25 @@ final class JdbcOutboxStore implements OutboxStore {
 
     @Override
     public List<OutboxRecord> unsent(int limit) {
+        return unsent(limit, Set.of());
+    }
+
+    @Override
+    public List<OutboxRecord> unsent(int limit, Set<Long> excluding) {
         requirePositive(limit);
-        String sql = "SELECT id, topic, ordering_key, envelope, created_at FROM " + table
-                + " WHERE sent_at IS NULL ORDER BY id LIMIT ?";
+        requireNonNull(excluding, "excluding");
+        String sql = "SELECT id, topic, ordering_key, envelope, created_at FROM " + table + " WHERE " + UNSENT
+                + (excluding.isEmpty() ? "" : " AND id <> ALL(?)") + " ORDER BY id LIMIT ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, limit);
+            int i = 1;
+            if (!excluding.isEmpty()) {
+                ps.setArray(i++, c.createArrayOf("bigint", excluding.toArray()));
+            }
+            ps.setInt(i, limit);
             List<OutboxRecord> records = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    OutboxMessage message = new OutboxMessage(rs.getString(2), rs.getString(3),
-                            CloudEventJson.read(rs.getBytes(4)));
-                    records.add(new OutboxRecord(rs.getLong(1), message,
-                            rs.getObject(5, OffsetDateTime.class).toInstant()));
+                    records.add(record(rs));
                 }
             }
             return records;
@@ -61,7 +85,8 @@ final class JdbcOutboxStore implements OutboxStore {
     @Override
     public void markSent(long id, Instant sentAt) {
         requireNonNull(sentAt, "sentAt");
-        update("UPDATE " + table + " SET sent_at = ? WHERE id = ? AND sent_at IS NULL", "marking row " + id + " sent",
+        update("UPDATE " + table + " SET sent_at = ?" + ASYNC_COMMIT + " WHERE id = ? AND sent_at IS NULL",
+                "marking row " + id + " sent",
                 ps -> {
                     ps.setObject(1, utc(sentAt));
                     ps.setLong(2, id);
@@ -75,7 +100,7 @@ final class JdbcOutboxStore implements OutboxStore {
         if (ids.isEmpty()) {
             return;
         }
-        update("UPDATE " + table + " SET sent_at = ? WHERE id = ANY(?) AND sent_at IS NULL",
+        update("UPDATE " + table + " SET sent_at = ?" + ASYNC_COMMIT + " WHERE id = ANY(?) AND sent_at IS NULL",
                 "marking " + ids.size() + " rows sent", ps -> {
                     ps.setObject(1, utc(sentAt));
                     ps.setArray(2, ps.getConnection().createArrayOf("bigint", ids.toArray()));
@@ -95,14 +120,80 @@ final class JdbcOutboxStore implements OutboxStore {
 
     @Override
     public long backlog() {
-        return query("SELECT count(*) FROM " + table + " WHERE sent_at IS NULL", "counting unsent rows",
+        return query("SELECT count(*) FROM " + table + " WHERE " + UNSENT, "counting unsent rows",
                 rs -> rs.getLong(1)).orElse(0L);
     }
 
     @Override
     public Optional<Instant> oldestUnsent() {
-        return query("SELECT created_at FROM " + table + " WHERE sent_at IS NULL ORDER BY id LIMIT 1",
+        return query("SELECT created_at FROM " + table + " WHERE " + UNSENT + " ORDER BY id LIMIT 1",
                 "reading the oldest unsent row", rs -> rs.getObject(1, OffsetDateTime.class).toInstant());
+    }
+
+    @Override
+    public int markFailed(long id, String error, Instant failedAt, int maxAttempts) {
+        requireNonNull(error, "error");
+        requireNonNull(failedAt, "failedAt");
+        if (maxAttempts <= 0) {
+            throw new IllegalArgumentException("maxAttempts must be positive, was " + maxAttempts);
+        }
+        // on the right-hand side "attempts" is the value before this update
+        String sql = "UPDATE " + table + " SET attempts = attempts + 1, last_error = ?,"
+                + " failed_at = CASE WHEN attempts + 1 >= ? THEN ? END WHERE id = ? AND " + UNSENT + " RETURNING attempts";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error);
+            ps.setInt(2, maxAttempts);
+            ps.setObject(3, utc(failedAt));
+            ps.setLong(4, id);
+            int attempts;
+            try (ResultSet rs = ps.executeQuery()) {
+                attempts = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return attempts;
+        } catch (SQLException e) {
+            throw TxRunner.translate("counting a refused publish of row " + id + " in " + table + " failed", e);
+        }
+    }
+
+    @Override
+    public List<ParkedMessage> parked(int limit) {
+        requirePositive(limit);
+        String sql = "SELECT id, topic, ordering_key, envelope, created_at, attempts, last_error, failed_at FROM " + table
+                + " WHERE " + PARKED + " ORDER BY id LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, limit);
+            List<ParkedMessage> parked = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String error = rs.getString(7);
+                    parked.add(new ParkedMessage(record(rs), Math.max(1, rs.getInt(6)), error == null ? "" : error,
+                            rs.getObject(8, OffsetDateTime.class).toInstant()));
+                }
+            }
+            return parked;
+        } catch (SQLException e) {
+            throw TxRunner.translate("reading parked rows of " + table + " failed", e);
+        }
+    }
+
+    @Override
+    public long parkedCount() {
+        return query("SELECT count(*) FROM " + table + " WHERE " + PARKED, "counting parked rows",
+                rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public int requeueParked() {
+        return update("UPDATE " + table + " SET attempts = 0, failed_at = NULL WHERE " + PARKED, "requeueing parked rows",
+                ps -> { });
+    }
+
+    private static OutboxRecord record(ResultSet rs) throws SQLException {
+        OutboxMessage message = new OutboxMessage(rs.getString(2), rs.getString(3), CloudEventJson.read(rs.getBytes(4)));
+        return new OutboxRecord(rs.getLong(1), message, rs.getObject(5, OffsetDateTime.class).toInstant());
     }
 
     private int update(String sql, String doing, Binder binder) {

@@ -8,6 +8,7 @@ import dev.chassis.core.bus.EventBus;
 import dev.chassis.core.health.HealthCheck;
 import dev.chassis.core.health.HealthResult;
 import dev.chassis.core.outbox.OutboxStore;
+import dev.chassis.core.outbox.ParkedMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +27,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>One worker thread reads the unsent messages in id order, in batches. Messages with the same
  * ordering key keep their order: when one fails, the later ones of its key wait for the next round,
- * while other keys go on. After a failed publish the relay backs off exponentially (the broker may
- * be down). It wakes on the {@code NOTIFY} of each commit and polls every {@code pollInterval} in
+ * while other keys go on. After a publish failed for a reason that hits every message (broker down,
+ * connection lost, no confirm in time) the whole relay backs off exponentially. A message the bus
+ * refuses (unroutable, nacked, invalid) backs off alone, with its key, and after
+ * {@code maxAttempts} refusals it is <em>parked</em>: kept in the table, logged at WARN, reported by
+ * {@link #parkedCount()} and the admin route, and skipped, so the later messages of its key go on;
+ * {@link #retryParked()} puts it back. It wakes on the {@code NOTIFY} of each commit and polls every {@code pollInterval} in
  * case a notification was missed. On PostgreSQL only one relay per outbox table is active: the one
  * holding a session-level advisory lock on a connection of its own; the others stand by and take
  * over when the leader's session ends. The leader also deletes sent messages older than the
@@ -59,7 +64,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.coordination = coordination;
         this.clock = b.clock;
         RelaySettings settings = new RelaySettings(b.batchSize, b.pollInterval, b.initialBackoff, b.maxBackoff,
-                b.publishTimeout, b.retention, b.cleanupInterval, b.cleanupBatchSize);
+                b.publishTimeout, b.retention, b.cleanupInterval, b.cleanupBatchSize, b.maxAttempts, b.maxInFlight);
         this.worker = new RelayWorker(name, store, coordination, bus, clock, settings);
     }
 
@@ -136,18 +141,59 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * The admin route {@code GET /chassis/outbox}: name, leadership, backlog, age of the oldest unsent
-     * message in milliseconds, counts and the last error, as JSON.
+     * How many messages are parked: the bus refused each of them {@code maxAttempts} times.
+     *
+     * @return the count
+     * @throws dev.chassis.core.ChassisException if the store cannot be read
+     */
+    public long parkedCount() {
+        return store.parkedCount();
+    }
+
+    /**
+     * The parked messages, oldest first, with their refusal counts and last errors.
+     *
+     * @param limit at most this many, positive
+     * @return the parked messages, possibly empty
+     * @throws dev.chassis.core.ChassisException if the store cannot be read
+     */
+    public List<ParkedMessage> parked(int limit) {
+        return store.parked(limit);
+    }
+
+    /**
+     * Puts every parked message back among the unsent ones, with a fresh count of attempts, and
+     * wakes the relay; call it once the cause is fixed (e.g. a queue is bound to the topic). A
+     * requeued message is published at its id's place, so it may come after later messages of its
+     * ordering key that went out while it was parked.
+     *
+     * @return how many messages were put back
+     * @throws dev.chassis.core.ChassisException if the store cannot be written
+     */
+    public int retryParked() {
+        int requeued = store.requeueParked();
+        coordination.wakeUp();
+        return requeued;
+    }
+
+    /**
+     * The admin routes: {@code GET /chassis/outbox} answers the name, leadership, backlog, age of
+     * the oldest unsent message in milliseconds, counts, the last error and the parked messages
+     * (count and oldest) as JSON; {@code POST /chassis/outbox/retry-parked} runs
+     * {@link #retryParked()} and answers {@code {"requeued": n}}.
      *
      * @return the routes to add to the admin server
      */
     public List<AdminRoute> adminRoutes() {
-        return List.of(AdminRoute.get("/chassis/outbox", request -> AdminResponse.json(200, status())));
+        return List.of(AdminRoute.get("/chassis/outbox", request -> AdminResponse.json(200, status())),
+                AdminRoute.post("/chassis/outbox/retry-parked",
+                        request -> AdminResponse.json(200, Map.of("requeued", retryParked()))));
     }
 
     /**
      * A readiness check named after the relay that is DOWN while the oldest unsent message is older
-     * than {@code maxAge} (the relay or the broker is stuck) or the store cannot be read.
+     * than {@code maxAge} (the relay or the broker is stuck) or the store cannot be read. Parked
+     * messages do not make it DOWN (they no longer hold anything up); their count is in the details.
      *
      * @param maxAge the longest acceptable wait, positive
      * @return the check
@@ -160,6 +206,7 @@ public final class OutboxRelay implements AutoCloseable {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("backlog", backlog);
             details.put("oldestUnsentAgeMs", age.map(Duration::toMillis).orElse(0L));
+            details.put("parked", store.parkedCount());
             if (age.isPresent() && age.get().compareTo(maxAge) > 0) {
                 return HealthResult.down("oldest unsent outbox message waits " + age.get().toMillis() + " ms, more than "
                         + maxAge.toMillis() + " ms", details);
@@ -179,6 +226,20 @@ public final class OutboxRelay implements AutoCloseable {
         json.put("publishFailures", worker.failures());
         String lastError = worker.lastError();
         json.put("lastError", lastError == null ? "" : lastError);
+        json.put("parked", store.parkedCount());
+        List<ParkedMessage> oldest = store.parked(1);
+        if (!oldest.isEmpty()) {
+            ParkedMessage p = oldest.get(0);
+            Map<String, Object> first = new LinkedHashMap<>();
+            first.put("id", p.record().id());
+            first.put("topic", p.record().message().topic());
+            first.put("messageId", p.record().message().envelope().id());
+            first.put("createdAt", p.record().createdAt().toString());
+            first.put("parkedAt", p.parkedAt().toString());
+            first.put("attempts", p.attempts());
+            first.put("lastError", p.lastError());
+            json.put("oldestParked", first);
+        }
         return json;
     }
 
@@ -205,6 +266,8 @@ public final class OutboxRelay implements AutoCloseable {
         private Duration retention = Duration.ofDays(7);
         private Duration cleanupInterval = Duration.ofHours(1);
         private int cleanupBatchSize = 1000;
+        private int maxAttempts = 10;
+        private int maxInFlight = 1000;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -333,6 +396,37 @@ public final class OutboxRelay implements AutoCloseable {
                 throw new IllegalArgumentException("cleanupBatchSize must be positive, was " + cleanupBatchSize);
             }
             this.cleanupBatchSize = cleanupBatchSize;
+            return this;
+        }
+
+        /**
+         * @param maxInFlight messages published and still waiting for their confirm, at most; positive,
+         *     default 1,000. The relay reads and publishes new messages while confirms are outstanding;
+         *     when a busy broker confirms slowly (its disk writes) a small limit stalls publishing
+         *     although the messages were already delivered. Keep it at or below the bus's own confirm
+         *     window ({@code RabbitEventBus}: 4 channels of 256 by default). On a change of leader, up
+         *     to this many messages may be published twice.
+         * @return this builder
+         */
+        public Builder maxInFlight(int maxInFlight) {
+            if (maxInFlight <= 0) {
+                throw new IllegalArgumentException("maxInFlight must be positive, was " + maxInFlight);
+            }
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /**
+         * @param maxAttempts refused publishes of one message (unroutable, nacked, invalid) after which
+         *     it is parked, positive; default 10. Transient failures (broker down, connection lost,
+         *     no confirm in time) never count.
+         * @return this builder
+         */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts <= 0) {
+                throw new IllegalArgumentException("maxAttempts must be positive, was " + maxAttempts);
+            }
+            this.maxAttempts = maxAttempts;
             return this;
         }
 

@@ -18,8 +18,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where the {@code chassis_outbox} table lives: a PostgreSQL schema name, and the DDL that creates
- * the table idempotently. The same DDL ships as {@value #MIGRATION_RESOURCE} for Flyway or Liquibase
- * users. Immutable and thread-safe.
+ * or upgrades the table idempotently. The same DDL ships as the migrations
+ * {@link #MIGRATION_RESOURCES} ({@code V1__chassis_outbox.sql}, then
+ * {@code V2__chassis_outbox_parking.sql}, which adds the columns counting refused publishes) for
+ * Flyway or Liquibase users. A shipped file is never edited once released, so that migration tools
+ * that checksum applied files keep accepting it; changes come as a new file. Immutable and
+ * thread-safe.
  *
  * <pre>{@code
  * OutboxSchema schema = OutboxSchema.of("orders");
@@ -27,8 +31,11 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class OutboxSchema {
-    /** The class-path location of the plain SQL migration (unqualified names). */
+    /** The class-path location of the first plain SQL migration (unqualified names): the table. */
     public static final String MIGRATION_RESOURCE = "/dev/chassis/messaging/outbox/V1__chassis_outbox.sql";
+    /** The class-path locations of all plain SQL migrations, in the order they must run. */
+    public static final List<String> MIGRATION_RESOURCES = List.of(MIGRATION_RESOURCE,
+            "/dev/chassis/messaging/outbox/V2__chassis_outbox_parking.sql");
     /** The table's name inside its schema. */
     public static final String TABLE = "chassis_outbox";
 
@@ -77,14 +84,18 @@ public final class OutboxSchema {
     }
 
     /**
-     * The text of the shipped migration, {@value #MIGRATION_RESOURCE}.
+     * The text of the shipped migrations, {@link #MIGRATION_RESOURCES}, one after the other.
      *
      * @return the SQL, with unqualified names
      */
     public static String migrationSql() {
-        try (InputStream in = OutboxSchema.class.getResourceAsStream(MIGRATION_RESOURCE)) {
+        return MIGRATION_RESOURCES.stream().map(OutboxSchema::read).collect(Collectors.joining("\n"));
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = OutboxSchema.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(MIGRATION_RESOURCE + " is missing from the class path");
+                throw new IllegalStateException(resource + " is missing from the class path");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -93,8 +104,9 @@ public final class OutboxSchema {
     }
 
     /**
-     * Creates the schema, the table and its indexes where they do not exist yet, in one transaction.
-     * Safe to call from several instances at once.
+     * Creates the schema, the table and its indexes where they do not exist yet, and adds columns of
+     * later versions to an existing table, in one transaction. Safe to call from several instances
+     * at once.
      *
      * @param dataSource the database
      * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently

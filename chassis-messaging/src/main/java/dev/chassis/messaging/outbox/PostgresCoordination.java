@@ -23,6 +23,12 @@ final class PostgresCoordination implements Coordination {
     static final int LOCK_CLASS = 0x0C4A5515;
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCoordination.class);
     private static final int SLICE_MILLIS = 100;
+    /**
+     * How often {@link #lead()} checks that the lock's session is alive. The relay calls it after
+     * every wake-up; {@link #stillLeads()} checks before every publish anyway, so a check per
+     * wake-up only added a round trip to each message's path.
+     */
+    private static final long LEAD_CHECK_NANOS = 1_000_000_000L;
 
     private final DataSource dataSource;
     private final OutboxSchema schema;
@@ -32,6 +38,7 @@ final class PostgresCoordination implements Coordination {
     private volatile boolean woken;
     private @Nullable Connection lockConnection;
     private @Nullable Connection listenConnection;
+    private long lastLeadCheck;
 
     PostgresCoordination(DataSource dataSource, OutboxSchema schema) {
         this.dataSource = dataSource;
@@ -40,13 +47,23 @@ final class PostgresCoordination implements Coordination {
 
     @Override
     public boolean lead() {
-        if (lockConnection != null && !alive(lockConnection)) {
+        long now = System.nanoTime();
+        if (lockConnection != null && now - lastLeadCheck >= LEAD_CHECK_NANOS) {
+            lastLeadCheck = now;
+            if (alive(lockConnection)) {
+                return leaderListening();
+            }
             LOG.warn("outbox relay of {} lost its lock connection; trying to lead again", schema.qualifiedTable());
             dropLock(false);
         }
         if (lockConnection == null) {
             tryLock();
+            lastLeadCheck = now;
         }
+        return leaderListening();
+    }
+
+    private boolean leaderListening() {
         if (leader && listenConnection == null && PgNotifications.available()) {
             listen();
         }

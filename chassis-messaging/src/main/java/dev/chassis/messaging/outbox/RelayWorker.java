@@ -1,5 +1,7 @@
 package dev.chassis.messaging.outbox;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.chassis.core.RetryableException;
 import dev.chassis.core.bus.EventBus;
 import dev.chassis.core.outbox.OutboxMessage;
@@ -27,6 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay's loop on its own thread: lead, clean up when due, relay one batch, then sleep until
  * notified (or back off after failures). Counters are read from any thread.
+ *
+ * <p>Two kinds of failure are told apart. A transient one (broker down, connection lost, no confirm
+ * in time) concerns every row, so the whole relay backs off and nothing is counted against the row.
+ * A refusal of one message (unroutable, nacked, invalid) is counted in the store; the row alone
+ * waits out the backoff (its ordering key with it) while other keys go on, and once the store parked
+ * it the later rows of its key go on too.
  */
 final class RelayWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayWorker.class);
@@ -41,10 +49,11 @@ final class RelayWorker implements Runnable {
     private final Object lifecycle = new Object();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    /** Rows published but not yet settled, with when their publish started; read by this worker and bus threads. */
-    private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
+    /** Rows published but not yet settled, with when their publish started and their key; changed by this worker only. */
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     /** Completed publishes, handed from the bus's threads to this worker. */
     private final BlockingQueue<Settled> settled = new LinkedBlockingQueue<>();
+    private final Refusals refusals;
     private volatile boolean running;
     private volatile boolean stopped;
     private volatile @Nullable String lastError;
@@ -59,6 +68,7 @@ final class RelayWorker implements Runnable {
         this.bus = bus;
         this.clock = clock;
         this.settings = settings;
+        this.refusals = new Refusals(name, store, clock, settings);
     }
 
     void start() {
@@ -124,12 +134,12 @@ final class RelayWorker implements Runnable {
                 }
                 int failed = settle(0);
                 boolean publishedNew = false;
-                if (failed == 0 && inFlight.size() < settings.batchSize() * 2 && coordination.stillLeads()) {
+                if (failed == 0 && inFlight.size() < settings.maxInFlight()) {
                     publishedNew = publishNewRows();
                 }
                 if (!publishedNew && failed == 0) {
                     if (inFlight.isEmpty()) {
-                        coordination.awaitWork(settings.pollInterval().toMillis());
+                        coordination.awaitWork(refusals.idleWaitMillis());
                     } else {
                         failed = settle(SETTLE_WAIT_MILLIS);
                     }
@@ -167,39 +177,68 @@ final class RelayWorker implements Runnable {
      * without an ordering key all together, rows of one key one after another (each after the
      * previous one's confirm, none after a failure). A key with a row still in flight from an earlier
      * read waits: its later rows go out only once that row is settled, so per-key order holds even
-     * though the bus spreads publishes over several channels and rounds overlap.
+     * though the bus spreads publishes over several channels and rounds overlap. At most
+     * {@code maxInFlight} rows are unconfirmed at a time.
+     *
+     * <p>While confirms are outstanding the relay reads every few milliseconds, so each read is kept
+     * cheap: rows in flight are left out of the query rather than read, decoded and skipped, and the
+     * leadership (a database round trip) is checked once before the first publish of a read, not
+     * for a read with nothing new.
      *
      * @return whether anything new was published
      */
     private boolean publishNewRows() {
-        List<OutboxRecord> rows = store.unsent(settings.batchSize() + inFlight.size());
-        Map<String, CompletableFuture<Outcome>> lastOfKey = new HashMap<>();
+        int limit = settings.batchSize() + refusals.waitingRows();
+        Set<Long> flying = Set.copyOf(inFlight.keySet());
+        List<OutboxRecord> rows = store.unsent(limit, flying);
+        if (rows.size() < limit) {
+            refusals.keepOnly(rows);
+        }
+        long now = System.nanoTime();
+        Map<String, CompletableFuture<Settled>> lastOfKey = new HashMap<>();
         Set<String> waiting = new HashSet<>();
+        for (long id : flying) {
+            InFlight f = inFlight.get(id);
+            if (f != null && f.key() != null) {
+                waiting.add(f.key());
+            }
+        }
         int started = 0;
+        boolean leads = false;
         for (OutboxRecord record : rows) {
-            if (started == settings.batchSize()) {
+            if (started == settings.batchSize() || inFlight.size() >= settings.maxInFlight()) {
                 break;
             }
             String key = record.message().orderingKey();
             if (inFlight.containsKey(record.id())) {
-                if (key != null) {
-                    waiting.add(key);
-                }
                 continue;
             }
             if (key != null && waiting.contains(key)) {
                 continue;
             }
             long id = record.id();
-            inFlight.put(id, System.nanoTime());
-            CompletableFuture<Outcome> previous = key == null ? null : lastOfKey.get(key);
-            CompletableFuture<Outcome> outcome = previous == null ? publish(record)
-                    : previous.thenCompose(before -> before == Outcome.SENT ? publish(record)
-                            : CompletableFuture.completedFuture(Outcome.BLOCKED));
+            if (refusals.holdsBack(id, now)) {
+                // a refused row waits out its backoff, and the later rows of its key with it
+                if (key != null) {
+                    waiting.add(key);
+                }
+                continue;
+            }
+            if (!leads) {
+                if (!coordination.stillLeads()) {
+                    return false;
+                }
+                leads = true;
+            }
+            inFlight.put(id, new InFlight(System.nanoTime(), key));
+            CompletableFuture<Settled> previous = key == null ? null : lastOfKey.get(key);
+            CompletableFuture<Settled> outcome = previous == null ? publish(record)
+                    : previous.thenCompose(before -> before.outcome() == Outcome.SENT ? publish(record)
+                            : CompletableFuture.completedFuture(new Settled(record, Outcome.BLOCKED, null)));
             if (key != null) {
                 lastOfKey.put(key, outcome);
             }
-            outcome.thenAccept(o -> settled.add(new Settled(id, o)));
+            outcome.thenAccept(settled::add);
             started++;
         }
         return started > 0;
@@ -207,14 +246,16 @@ final class RelayWorker implements Runnable {
 
     /**
      * Marks confirmed rows sent (in one write) and forgets failed ones, so they are read and published
-     * again; rows whose confirm is overdue are forgotten too (a duplicate at worst).
+     * again; rows whose confirm is overdue are forgotten too (a duplicate at worst). Refused rows are
+     * counted in the store, after the mark, so that a failing count cannot hold up the mark.
      *
      * @param waitMillis how long to wait for a first completion, 0 for none
-     * @return how many publishes failed or timed out
+     * @return how many publishes failed transiently or timed out (refusals not included)
      */
     private int settle(long waitMillis) throws InterruptedException {
         Settled first = waitMillis > 0 ? settled.poll(waitMillis, TimeUnit.MILLISECONDS) : settled.poll();
         List<Long> sent = new ArrayList<>();
+        List<Settled> refused = new ArrayList<>();
         int failed = 0;
         for (Settled done = first; done != null; done = settled.poll()) {
             if (done.outcome() == Outcome.SENT) {
@@ -223,12 +264,14 @@ final class RelayWorker implements Runnable {
                 inFlight.remove(done.id());
                 if (done.outcome() == Outcome.FAILED) {
                     failed++;
+                } else if (done.outcome() == Outcome.REFUSED) {
+                    refused.add(done);
                 }
             }
         }
         long overdue = System.nanoTime() - settings.publishTimeout().toNanos();
-        for (Map.Entry<Long, Long> e : inFlight.entrySet()) {
-            if (e.getValue() - overdue < 0 && !sent.contains(e.getKey()) && inFlight.remove(e.getKey(), e.getValue())) {
+        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+            if (e.getValue().startNanos() - overdue < 0 && !sent.contains(e.getKey()) && inFlight.remove(e.getKey(), e.getValue())) {
                 failures.incrementAndGet();
                 lastError = "no confirm within " + settings.publishTimeout() + " for row " + e.getKey();
                 LOG.warn("outbox relay '{}': {}; it will be published again", name, lastError);
@@ -242,8 +285,10 @@ final class RelayWorker implements Runnable {
             } finally {
                 // marked, or read and published again (a duplicate, never a loss)
                 sent.forEach(inFlight::remove);
+                refusals.sent(sent);
             }
         }
+        refused.forEach(r -> refusals.count(r.record(), requireNonNull(r.error())));
         return failed;
     }
 
@@ -273,31 +318,31 @@ final class RelayWorker implements Runnable {
         }
     }
 
-    private CompletableFuture<Outcome> publish(OutboxRecord record) {
+    private CompletableFuture<Settled> publish(OutboxRecord record) {
         OutboxMessage message = record.message();
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        CompletableFuture<Settled> outcome = new CompletableFuture<>();
         try {
             bus.publish(message.topic(), message.envelope()).whenComplete((ok, error) -> {
                 if (error == null) {
-                    outcome.complete(Outcome.SENT);
+                    outcome.complete(new Settled(record, Outcome.SENT, null));
                 } else {
-                    failed(record, error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-                    outcome.complete(Outcome.FAILED);
+                    outcome.complete(failed(record,
+                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error));
                 }
             });
         } catch (RuntimeException e) {
-            failed(record, e);
-            outcome.complete(Outcome.FAILED);
+            outcome.complete(failed(record, e));
         }
         return outcome;
     }
 
-    private void failed(OutboxRecord record, Throwable cause) {
+    private Settled failed(OutboxRecord record, Throwable cause) {
         failures.incrementAndGet();
         lastError = cause.toString();
         // one line per failed row only at DEBUG: during a broker outage every row of a round fails
         LOG.debug("outbox relay '{}' could not publish row {} to '{}', will retry: {}", name, record.id(),
                 record.message().topic(), cause.toString());
+        return new Settled(record, Refusals.isRefusal(cause) ? Outcome.REFUSED : Outcome.FAILED, cause);
     }
 
     private void cleanUpIfDue() {
@@ -330,10 +375,24 @@ final class RelayWorker implements Runnable {
         }
     }
 
-    private record Settled(long id, Outcome outcome) {
+    /** A row published and not yet settled: when its publish started, and its ordering key. */
+    private record InFlight(long startNanos, @Nullable String key) {
+    }
+
+    private record Settled(OutboxRecord record, Outcome outcome, @Nullable Throwable error) {
+        long id() {
+            return record.id();
+        }
     }
 
     private enum Outcome {
-        SENT, FAILED, BLOCKED
+        /** Confirmed and routed. */
+        SENT,
+        /** Failed for a reason that would hit any message; the whole relay backs off. */
+        FAILED,
+        /** Refused for a reason of this message; counted toward parking it. */
+        REFUSED,
+        /** Not tried, because an earlier row of its key did not go out. */
+        BLOCKED
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Runs the samples of docs/inbox.md; DocumentationSnippetsTest keeps the two identical. */
+/** Runs the inbox samples of docs/outbox-inbox.md; DocumentationSnippetsTest keeps the two identical. */
 class InboxDocsIT {
     private PgSchema schema;
 

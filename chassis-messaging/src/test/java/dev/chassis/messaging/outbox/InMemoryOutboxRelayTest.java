@@ -101,6 +101,31 @@ class InMemoryOutboxRelayTest {
     }
 
     @Test
+    void publishesNoMoreThanMaxInFlightWhileConfirmsAreOutstanding() {
+        // given
+        bus.hold();
+        OutboxRelay limited = OutboxRelay.builder().name("limited").outbox(outbox).eventBus(bus)
+                .pollInterval(Duration.ofMillis(50)).maxInFlight(3).build();
+        try {
+            limited.start();
+
+            // when
+            for (int i = 0; i < 10; i++) {
+                outbox.add("order.placed", envelope("m" + i));
+            }
+
+            // then
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> bus.heldCount() == 3);
+            bus.release();
+            await().untilAsserted(() -> assertThat(bus.deliveredTexts()).hasSize(10).doesNotHaveDuplicates());
+            await().until(() -> limited.backlog() == 0);
+            assertThatThrownBy(() -> OutboxRelay.builder().maxInFlight(0)).hasMessageContaining("maxInFlight");
+        } finally {
+            limited.close();
+        }
+    }
+
+    @Test
     void reportsBacklogAgeOnTheAdminRouteAndGoesNotReadyPastTheThreshold() throws Exception {
         // given
         bus.failWhen(e -> true);

@@ -8,6 +8,7 @@ import dev.chassis.core.bus.EventBus;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.health.HealthRegistry;
 import dev.chassis.core.jdbc.TxRunner;
+import dev.chassis.core.outbox.ParkedMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +21,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Runs the samples of docs/outbox.md, which must appear here verbatim. */
+/** Runs the outbox samples of docs/outbox-inbox.md, which must appear here verbatim. */
 class OutboxDocsIT {
     private final PgFixture pg = new PgFixture();
     private final RecordingBus recording = pg.closeLater(new RecordingBus());
@@ -117,6 +118,36 @@ class OutboxDocsIT {
 
         try {
             await().untilAsserted(() -> assertThat(recording.deliveredTexts()).containsExactly("in memory"));
+        } finally {
+            relay.close();
+        }
+    }
+
+    @Test
+    void inspectAndRequeueParkedRows() {
+        InMemoryOutbox outbox = InMemoryOutbox.create();
+        recording.refuseWhen(e -> e.dataText().equals("poison"));
+        OutboxRelay relay = OutboxRelay.builder()
+                .outbox(outbox)
+                .eventBus(recording)
+                .backoff(Duration.ofMillis(5), Duration.ofMillis(20))
+                .maxAttempts(2)
+                .build();
+        relay.start();
+        try {
+            outbox.add("audit.recorded", "a-1", PgFixture.envelope("poison"));
+            outbox.add("audit.recorded", "a-1", PgFixture.envelope("after"));
+            await().until(() -> relay.parkedCount() == 1 && recording.deliveredTexts().contains("after"));
+            recording.heal();
+
+            for (ParkedMessage parked : relay.parked(100)) {
+                System.out.printf("parked row %d to '%s' after %d attempts: %s%n", parked.record().id(),
+                        parked.record().message().topic(), parked.attempts(), parked.lastError());
+            }
+            int requeued = relay.retryParked();
+
+            assertThat(requeued).isEqualTo(1);
+            await().untilAsserted(() -> assertThat(recording.deliveredTexts()).containsExactly("after", "poison"));
         } finally {
             relay.close();
         }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chassis.core.envelope.CloudEventJson;
 import dev.chassis.core.envelope.Envelope;
+import dev.chassis.core.jdbc.TxRunner;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -43,13 +45,52 @@ class OutboxSchemaIT {
 
             // then
             assertThat(columns(fresh)).containsExactly("id", "topic", "ordering_key", "message_id", "event_type",
-                    "envelope", "traceparent", "tracestate", "created_at", "sent_at");
+                    "envelope", "traceparent", "tracestate", "created_at", "sent_at", "attempts", "last_error", "failed_at");
         } finally {
             pool.shutdown();
             try (Connection c = pg.dataSource.getConnection(); Statement st = c.createStatement()) {
                 st.execute("DROP SCHEMA IF EXISTS " + fresh.schema() + " CASCADE");
             }
         }
+    }
+
+    @Test
+    void upgradesATableOfTheFirstVersionKeepingItsRows() throws Exception {
+        // given: a table as the first migration alone made it, with one unsent row
+        OutboxSchema old = OutboxSchema.of(pg.schema.schema() + "_v1");
+        try (Connection c = pg.dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + old.schema());
+            st.execute("SET search_path TO " + old.schema());
+            for (String ddl : OutboxSchema.statements().subList(0, 3)) {
+                st.execute(ddl);
+            }
+            st.execute("RESET search_path");
+        }
+        try {
+            commitOneRow(old);
+            assertThat(columns(old)).doesNotContain("attempts");
+
+            // when
+            old.create(pg.dataSource);
+            old.create(pg.dataSource);
+
+            // then
+            assertThat(columns(old)).endsWith("sent_at", "attempts", "last_error", "failed_at");
+            JdbcOutboxStore store = new JdbcOutboxStore(pg.dataSource, old);
+            assertThat(store.unsent(10)).hasSize(1);
+            assertThat(store.markFailed(store.unsent(10).get(0).id(), "refused", Instant.now(), 1))
+                    .isEqualTo(1);
+            assertThat(store.parkedCount()).isEqualTo(1);
+        } finally {
+            try (Connection c = pg.dataSource.getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + old.schema() + " CASCADE");
+            }
+        }
+    }
+
+    private void commitOneRow(OutboxSchema schema) {
+        TxRunner.of(pg.dataSource).inTransaction(c -> Outbox.create(b -> b.schema(schema))
+                .add(c, "order.placed", "o-1", PgFixture.envelope("before-upgrade")));
     }
 
     @Test

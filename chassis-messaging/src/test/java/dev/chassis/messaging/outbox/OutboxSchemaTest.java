@@ -13,9 +13,12 @@ class OutboxSchemaTest {
         String sql = OutboxSchema.migrationSql();
 
         // then
-        assertThat(OutboxSchema.statements()).hasSize(3).allSatisfy(s -> assertThat(s).contains("IF NOT EXISTS"));
-        assertThat(sql).contains("CREATE TABLE IF NOT EXISTS chassis_outbox (", "WHERE sent_at IS NULL")
-                .doesNotContain("public.");
+        assertThat(OutboxSchema.statements()).hasSize(7).allSatisfy(s -> assertThat(s).contains("IF NOT EXISTS"));
+        assertThat(sql).contains("CREATE TABLE IF NOT EXISTS chassis_outbox (", "WHERE sent_at IS NULL",
+                "ADD COLUMN IF NOT EXISTS attempts", "ADD COLUMN IF NOT EXISTS failed_at").doesNotContain("public.");
+        assertThat(OutboxSchema.MIGRATION_RESOURCES).first().isEqualTo(OutboxSchema.MIGRATION_RESOURCE);
+        assertThat(OutboxSchema.MIGRATION_RESOURCES).extracting(r -> r.substring(r.lastIndexOf('/') + 1))
+                .containsExactly("V1__chassis_outbox.sql", "V2__chassis_outbox_parking.sql");
     }
 
     @Test

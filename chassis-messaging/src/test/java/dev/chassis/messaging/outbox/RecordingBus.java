@@ -24,6 +24,9 @@ final class RecordingBus implements EventBus {
     private final InMemoryEventBus delegate = InMemoryEventBus.create();
     private final List<Envelope> delivered = new CopyOnWriteArrayList<>();
     private volatile Predicate<Envelope> failing = e -> false;
+    private volatile Predicate<Envelope> refusing = e -> false;
+    private volatile boolean holding;
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
 
     RecordingBus() {
         delegate.subscribe(Subscription.builder("outbox-test.all").topic("#")
@@ -35,8 +38,31 @@ final class RecordingBus implements EventBus {
         failing = predicate;
     }
 
+    /** Publishes of envelopes matching the predicate are returned as unroutable, as if no queue were bound. */
+    void refuseWhen(Predicate<Envelope> predicate) {
+        refusing = predicate;
+    }
+
+    /** Publishes are held unconfirmed, as by a slow broker, until {@link #release()}. */
+    void hold() {
+        holding = true;
+    }
+
+    /** Publishes held so far and from now on go through. */
+    void release() {
+        holding = false;
+        held.forEach(Runnable::run);
+        held.clear();
+    }
+
+    /** How many publishes wait for their confirm. */
+    int heldCount() {
+        return held.size();
+    }
+
     void heal() {
         failing = e -> false;
+        refusing = e -> false;
     }
 
     List<Envelope> delivered() {
@@ -59,6 +85,21 @@ final class RecordingBus implements EventBus {
         if (failing.test(envelope)) {
             return CompletableFuture.failedFuture(new PublishException(PublishException.Reason.BROKER_UNAVAILABLE,
                     topic, envelope.id(), "test says the broker is down", null));
+        }
+        if (refusing.test(envelope)) {
+            return CompletableFuture.failedFuture(new PublishException(PublishException.Reason.UNROUTABLE,
+                    topic, envelope.id(), "test says no queue is bound", null));
+        }
+        if (holding) {
+            CompletableFuture<Void> confirm = new CompletableFuture<>();
+            held.add(() -> delegate.publish(topic, envelope).whenComplete((ok, error) -> {
+                if (error == null) {
+                    confirm.complete(null);
+                } else {
+                    confirm.completeExceptionally(error);
+                }
+            }));
+            return confirm;
         }
         return delegate.publish(topic, envelope);
     }

@@ -7,11 +7,13 @@ import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.outbox.OutboxMessage;
 import dev.chassis.core.outbox.OutboxRecord;
 import dev.chassis.core.outbox.OutboxStore;
+import dev.chassis.core.outbox.ParkedMessage;
 import dev.chassis.testkit.time.TestClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +99,21 @@ public abstract class OutboxStoreCompatibilityKit {
 
         // then
         assertThat(batch).extracting(r -> r.message().envelope().dataText()).containsExactly("a", "b");
+    }
+
+    @Test
+    void leavesOutTheExcludedMessagesAndStillReturnsUpToTheLimit() throws Exception {
+        // given
+        commit(List.of(msg("a"), msg("b"), msg("c"), msg("d"), msg("e")));
+        List<OutboxRecord> all = store.unsent(10);
+
+        // when
+        List<OutboxRecord> batch = store.unsent(2, Set.of(all.get(0).id(), all.get(2).id()));
+
+        // then
+        assertThat(batch).extracting(r -> r.message().envelope().dataText()).containsExactly("b", "d");
+        assertThat(store.unsent(10, Set.of())).isEqualTo(all);
+        assertThat(store.unsent(10, Set.of(all.get(4).id() + 1000))).isEqualTo(all);
     }
 
     @Test
@@ -195,6 +212,102 @@ public abstract class OutboxStoreCompatibilityKit {
                 .hasMessageContaining("limit");
         assertThatThrownBy(() -> store.purgeSent(clock.instant(), 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("limit");
+        assertThatThrownBy(() -> store.parked(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
+        assertThatThrownBy(() -> store.markFailed(1, "refused", clock.instant(), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxAttempts");
+    }
+
+    @Test
+    void countsRefusalsAndParksAMessageAtTheLimit() throws Exception {
+        // given
+        commit(List.of(OutboxMessage.of("kit.nobody", "key-1", envelope("poison")),
+                OutboxMessage.of("kit.happened", "key-1", envelope("next"))));
+        List<OutboxRecord> all = store.unsent(10);
+        long poison = all.get(0).id();
+
+        // when
+        int first = store.markFailed(poison, "refused: UNROUTABLE (1)", clock.instant(), 3);
+        int second = store.markFailed(poison, "refused: UNROUTABLE (2)", clock.instant(), 3);
+        List<OutboxRecord> beforeLimit = store.unsent(10);
+        clock.advance(Duration.ofSeconds(7));
+        Instant parkedAt = clock.instant();
+        int third = store.markFailed(poison, "refused: UNROUTABLE (3)", parkedAt, 3);
+
+        // then
+        assertThat(List.of(first, second, third)).containsExactly(1, 2, 3);
+        assertThat(beforeLimit).extracting(OutboxRecord::id).containsExactly(poison, all.get(1).id());
+        assertThat(store.unsent(10)).extracting(r -> r.message().envelope().dataText()).containsExactly("next");
+        assertThat(store.backlog()).isEqualTo(1);
+        assertThat(store.oldestUnsent()).contains(all.get(1).createdAt());
+        assertThat(store.parkedCount()).isEqualTo(1);
+        List<ParkedMessage> parked = store.parked(10);
+        assertThat(parked).hasSize(1);
+        assertThat(parked.get(0).record()).isEqualTo(all.get(0));
+        assertThat(parked.get(0).attempts()).isEqualTo(3);
+        assertThat(parked.get(0).lastError()).isEqualTo("refused: UNROUTABLE (3)");
+        assertThat(parked.get(0).parkedAt()).isEqualTo(parkedAt);
+    }
+
+    @Test
+    void countsNothingForSentParkedOrUnknownMessages() throws Exception {
+        // given
+        commit(List.of(msg("sent"), msg("parked")));
+        List<OutboxRecord> all = store.unsent(10);
+        store.markSent(all.get(0).id(), clock.instant());
+        store.markFailed(all.get(1).id(), "refused", clock.instant(), 1);
+
+        // when
+        int onSent = store.markFailed(all.get(0).id(), "refused", clock.instant(), 1);
+        int onParked = store.markFailed(all.get(1).id(), "refused again", clock.instant(), 1);
+        int onUnknown = store.markFailed(all.get(1).id() + 1000, "refused", clock.instant(), 1);
+
+        // then
+        assertThat(List.of(onSent, onParked, onUnknown)).containsOnly(0);
+        assertThat(store.parked(10)).singleElement().satisfies(p -> {
+            assertThat(p.attempts()).isEqualTo(1);
+            assertThat(p.lastError()).isEqualTo("refused");
+        });
+        assertThat(store.backlog()).isZero();
+    }
+
+    @Test
+    void requeuesParkedMessagesAtTheirPlaceWithAFreshCount() throws Exception {
+        // given
+        commit(List.of(msg("a"), msg("b"), msg("c")));
+        List<OutboxRecord> all = store.unsent(10);
+        store.markFailed(all.get(0).id(), "refused", clock.instant(), 1);
+        store.markFailed(all.get(2).id(), "refused", clock.instant(), 1);
+        assertThat(store.parkedCount()).isEqualTo(2);
+
+        // when
+        int requeued = store.requeueParked();
+
+        // then
+        assertThat(requeued).isEqualTo(2);
+        assertThat(store.requeueParked()).isZero();
+        assertThat(store.parkedCount()).isZero();
+        assertThat(store.parked(10)).isEmpty();
+        assertThat(store.unsent(10)).extracting(r -> r.message().envelope().dataText()).containsExactly("a", "b", "c");
+        assertThat(store.backlog()).isEqualTo(3);
+        assertThat(store.markFailed(all.get(0).id(), "refused again", clock.instant(), 5)).isEqualTo(1);
+    }
+
+    @Test
+    void neverPurgesParkedMessages() throws Exception {
+        // given
+        commit(List.of(msg("parked"), msg("sent")));
+        List<OutboxRecord> all = store.unsent(10);
+        store.markFailed(all.get(0).id(), "refused", clock.instant(), 1);
+        store.markSent(all.get(1).id(), clock.instant());
+        clock.advance(Duration.ofDays(30));
+
+        // when
+        int purged = store.purgeSent(clock.instant(), 10);
+
+        // then
+        assertThat(purged).isEqualTo(1);
+        assertThat(store.parked(10)).extracting(p -> p.record().id()).containsExactly(all.get(0).id());
     }
 
     private OutboxMessage msg(String text) {
