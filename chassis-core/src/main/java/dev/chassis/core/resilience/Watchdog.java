@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * permit (so a call that never returns still counts as a failure and frees a half-open permit),
  * interrupts the attempt's thread if asked to, and leaves the attempt to end with
  * {@link TimeoutExceededException}. A watch therefore expires no earlier than its deadline and
- * usually at most one tick (plus scheduling delay) after it. Its work per tick is proportional to
+ * usually at most one tick (plus scheduling delay) after it; an attempt that returns after its
+ * deadline before the watchdog looked is answered the same way by the attempt's own thread. Its work per tick is proportional to
  * the attempts in flight, not to the call rate.
  *
  * <p>The thread starts with the first watch and ends by itself after {@link #LINGER} without any
@@ -260,11 +261,25 @@ final class Watchdog implements AutoCloseable {
          *     case its permit is already failed and the interrupt the watchdog sent is cleared
          */
         boolean finish() {
+            boolean late;
             synchronized (stripe) {
                 if (linked) {
                     stripe.unlink(this);
-                    return true;
+                    late = System.nanoTime() - deadline >= 0;
+                    if (!late) {
+                        return true;
+                    }
+                } else {
+                    late = false;
                 }
+            }
+            if (late) {
+                // past the deadline before the watchdog's tick came round (a busy machine): the same
+                // answer as if it had, so a timeout never depends on when the watchdog thread ran
+                if (permit != null) {
+                    permit.timedOut();
+                }
+                return false;
             }
             // the watchdog took it: wait the moment it needs to fail the permit and interrupt
             for (int spins = 0; !expired; spins++) {
