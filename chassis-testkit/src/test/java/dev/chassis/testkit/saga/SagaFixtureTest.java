@@ -120,4 +120,50 @@ class SagaFixtureTest {
         // then
         assertThat(thrown).isInstanceOf(AssertionError.class).hasMessageContaining("inventory.reserve");
     }
+
+    record Reservation(String id) {
+    }
+
+    @Test
+    void runsTheSampleOfTheDocs() {
+        // given the docs' order saga, reduced to its messages
+        SagaDefinition<Order> orderSaga = SagaDefinition.builder("order-saga", Order.class)
+                .step("reserve-inventory", step -> step
+                        .action(SagaAction.command(order -> SagaCommand.of("inventory", "inventory.reserve", order),
+                                (order, reply) -> order))
+                        .compensation(SagaAction.command(order -> SagaCommand.of("inventory", "inventory.release", order))))
+                .step("process-payment", step -> step
+                        .action(SagaAction.command(order -> SagaCommand.of("payments", "payment.process", order))))
+                .build();
+        Order order = new Order("42", 2, null);
+
+        // when
+        SagaFixture<Order> saga = SagaFixture.of(orderSaga).start(order);
+        saga.reply(saga.expectCommand("inventory.reserve"), "inventory.reserved", new Reservation("r-1"));
+        saga.replyFailure(saga.expectCommand("payment.process"), "payment.declined", "card declined");
+        saga.reply(saga.expectCommand("inventory.release"), "inventory.released");
+
+        // then
+        saga.expectState(SagaState.COMPENSATED).expectNoCommand();
+        assertThat(saga.sent()).hasSize(3);
+    }
+
+    @Test
+    void firesATimeoutWhenTheClockMoves() {
+        // given
+        SagaFixture<Order> saga = SagaFixture.of(orderSaga).start(new Order("42", 2, null));
+        Envelope first = saga.expectCommand("inventory.reserve");
+
+        // when
+        saga.advance(Duration.ofSeconds(29));
+        saga.expectNoCommand();
+        saga.advance(Duration.ofSeconds(1));
+        Envelope resent = saga.expectCommand("inventory.reserve");
+
+        // then
+        assertThat(resent.id()).isEqualTo("saga-1:reserve-inventory:action:2");
+        assertThat(first.id()).isEqualTo("saga-1:reserve-inventory:action:1");
+        assertThat(saga.status().attempt()).isEqualTo(2);
+        assertThat(saga.clock().instant()).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:30Z"));
+    }
 }
