@@ -2,27 +2,22 @@ package dev.chassis.core.saga;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.admin.AdminRoute;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.lifecycle.LifecycleComponent;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,29 +47,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class SagaOrchestrator implements LifecycleComponent {
     private static final Logger log = LoggerFactory.getLogger(SagaOrchestrator.class);
-    private static final int STRIPES = 64;
     private static final int PAGE = 500;
 
     private final String name;
     private final SagaStore store;
-    private final Clock clock;
     private final String owner;
-    private final Duration leaseDuration;
     private final Duration pollInterval;
     private final int batchSize;
-    private final SagaListener listener;
     private final Map<String, SagaEngine<?>> engines;
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-    private final AtomicLong started = new AtomicLong();
-    private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong compensated = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong compensationFailures = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
-    private final AtomicLong timeouts = new AtomicLong();
-    private final AtomicLong repliesApplied = new AtomicLong();
-    private final AtomicLong repliesIgnored = new AtomicLong();
-    private final AtomicLong conflicts = new AtomicLong();
+    private final SagaCounters counters;
+    private final SagaDriver driver;
+    private final Clock clock;
     private final Object schedulerLock = new Object();
     private @Nullable ScheduledExecutorService scheduler;
 
@@ -83,18 +66,15 @@ public final class SagaOrchestrator implements LifecycleComponent {
         this.store = b.store;
         this.clock = b.clock;
         this.owner = b.owner;
-        this.leaseDuration = b.leaseDuration;
         this.pollInterval = b.pollInterval;
         this.batchSize = b.batchSize;
-        this.listener = b.listener;
         Map<String, SagaEngine<?>> map = new LinkedHashMap<>();
         for (SagaDefinition<?> d : b.definitions) {
-            map.put(key(d.type(), d.version()), new SagaEngine<>(d, b.source, b.clock));
+            map.put(SagaDriver.key(d.type(), d.version()), new SagaEngine<>(d, b.source, b.clock));
         }
         this.engines = Map.copyOf(map);
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
+        this.counters = new SagaCounters(b.listener);
+        this.driver = new SagaDriver(b.name, b.store, b.clock, b.owner, b.leaseDuration, b.listener, engines, counters);
     }
 
     /**
@@ -105,10 +85,6 @@ public final class SagaOrchestrator implements LifecycleComponent {
      */
     public static Builder builder(SagaStore store) {
         return new Builder(requireNonNull(store, "store"));
-    }
-
-    private static String key(String type, int version) {
-        return type + "@" + version;
     }
 
     /**
@@ -141,41 +117,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
         requireNonNull(definition, "definition");
         requireNonNull(sagaId, "sagaId");
         requireNonNull(data, "data");
-        SagaEngine<S> engine = engineOf(definition);
-        ReentrantLock lock = lockFor(sagaId);
-        lock.lock();
-        try {
-            Instant now = clock.instant();
-            if (!store.lease(sagaId, owner, now.plus(leaseDuration))) {
-                throw new IllegalStateException("saga '" + sagaId + "' is leased by another orchestrator: it exists already");
-            }
-            try {
-                SagaDraft d = SagaDraft.fresh(sagaId, definition.type(), definition.version(), definition.write(data), now);
-                d.record(null, SagaEvents.STARTED, "version " + definition.version());
-                engine.enter(d, SagaState.RUNNING, 0, 1);
-                SagaInstance instance = d.build();
-                store.insert(instance, d.outgoing);
-                started.incrementAndGet();
-                log.debug("saga {} {} started", definition, sagaId);
-                afterSave(instance, d);
-                advance(engine, instance);
-            } finally {
-                store.release(sagaId, owner);
-            }
-        } finally {
-            lock.unlock();
-        }
-        return sagaId;
-    }
-
-    @SuppressWarnings("unchecked")
-    private <S> SagaEngine<S> engineOf(SagaDefinition<S> definition) {
-        SagaEngine<?> engine = engines.get(key(definition.type(), definition.version()));
-        if (engine == null || engine.definition() != definition) {
-            throw new IllegalArgumentException("saga definition " + definition + " is not registered with orchestrator '"
-                    + name + "': add it with SagaOrchestrator.builder(store).definition(...)");
-        }
-        return (SagaEngine<S>) engine;
+        return driver.start(definition, sagaId, data);
     }
 
     /**
@@ -189,94 +131,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
      * @throws SagaBusyException if another orchestrator holds the saga or saved it first: redeliver the reply
      */
     public SagaReplyOutcome onReply(Envelope reply) {
-        requireNonNull(reply, "reply");
-        String sagaId = reply.extension(SagaEnvelopes.SAGA_ID).map(Object::toString).orElse(null);
-        String stepName = reply.extension(SagaEnvelopes.SAGA_STEP).map(Object::toString).orElse(null);
-        String phase = reply.extension(SagaEnvelopes.SAGA_PHASE).map(Object::toString).orElse(null);
-        if (sagaId == null || stepName == null || phase == null) {
-            return ignore(reply, "not a saga reply: it lacks the sagaid, sagastep or sagaphase extension");
-        }
-        ReentrantLock lock = lockFor(sagaId);
-        lock.lock();
-        try {
-            if (!store.lease(sagaId, owner, clock.instant().plus(leaseDuration))) {
-                conflicts.incrementAndGet();
-                throw new SagaBusyException(sagaId, "saga '" + sagaId + "' is being driven by another orchestrator; "
-                        + "redeliver reply " + reply.id());
-            }
-            try {
-                Optional<SagaInstance> found = store.find(sagaId);
-                if (found.isEmpty()) {
-                    return ignore(reply, "unknown saga '" + sagaId + "'");
-                }
-                SagaEngine<?> engine = engines.get(key(found.get().type(), found.get().definitionVersion()));
-                if (engine == null) {
-                    failUnregistered(found.get());
-                    return ignore(reply, "saga '" + sagaId + "' has an unregistered definition version");
-                }
-                return applyReply(engine, found.get(), reply, stepName, phase);
-            } finally {
-                store.release(sagaId, owner);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private <S> SagaReplyOutcome applyReply(SagaEngine<S> engine, SagaInstance instance, Envelope reply,
-            String stepName, String phase) {
-        if (instance.state().isFinal()) {
-            return ignore(reply, "saga '" + instance.id() + "' is " + instance.state());
-        }
-        String currentStep = engine.step(instance.step()).name();
-        String currentPhase = SagaEngine.phase(instance.state());
-        SagaAction<S> action = engine.current(instance.state(), instance.step());
-        if (!currentStep.equals(stepName) || !currentPhase.equals(phase) || !action.isCommand()) {
-            return ignore(reply, "stale reply for " + phase + " of step '" + stepName + "': saga '" + instance.id()
-                    + "' is at the " + currentPhase + " of step '" + currentStep + "'");
-        }
-        Optional<String> failure = SagaEnvelopes.failure(reply);
-        if (failure.isPresent() && SagaEvents.waitingForRetry(instance.history())) {
-            return ignore(reply, "duplicate failure reply: saga '" + instance.id() + "' is waiting to retry");
-        }
-        boolean compensating = instance.state() == SagaState.COMPENSATING;
-        SagaDraft d = SagaDraft.of(instance, clock.instant());
-        if (failure.isPresent()) {
-            engine.failed(d, "reply " + reply.type() + ": " + failure.get(), compensating);
-        } else {
-            S next;
-            try {
-                next = requireNonNull(action.replyHandler().onReply(engine.definition().read(instance.data()), reply),
-                        "the reply handler returned null");
-            } catch (Exception e) {
-                engine.failed(d, "reply " + reply.type() + " could not be applied: " + describe(e), compensating);
-                return saveReply(engine, instance, d, reply);
-            }
-            engine.succeeded(d, next);
-        }
-        return saveReply(engine, instance, d, reply);
-    }
-
-    private <S> SagaReplyOutcome saveReply(SagaEngine<S> engine, SagaInstance instance, SagaDraft d, Envelope reply) {
-        Optional<SagaInstance> saved = save(instance, d);
-        if (saved.isEmpty()) {
-            throw new SagaBusyException(instance.id(), "saga '" + instance.id() + "' was saved by another orchestrator "
-                    + "meanwhile; redeliver reply " + reply.id());
-        }
-        repliesApplied.incrementAndGet();
-        advance(engine, saved.get());
-        return SagaReplyOutcome.APPLIED;
-    }
-
-    private SagaReplyOutcome ignore(Envelope reply, String reason) {
-        repliesIgnored.incrementAndGet();
-        log.info("ignored saga reply {} of type {}: {}", reply.id(), reply.type(), reason);
-        try {
-            listener.onReplyIgnored(reply, reason);
-        } catch (RuntimeException e) {
-            log.warn("saga listener failed on an ignored reply", e);
-        }
-        return SagaReplyOutcome.IGNORED;
+        return driver.onReply(requireNonNull(reply, "reply"));
     }
 
     /**
@@ -291,39 +146,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
     public boolean cancel(String sagaId, String reason) {
         requireNonNull(sagaId, "sagaId");
         requireNonNull(reason, "reason");
-        ReentrantLock lock = lockFor(sagaId);
-        lock.lock();
-        try {
-            if (!store.lease(sagaId, owner, clock.instant().plus(leaseDuration))) {
-                conflicts.incrementAndGet();
-                throw new SagaBusyException(sagaId, "saga '" + sagaId + "' is being driven by another orchestrator; "
-                        + "cancel again");
-            }
-            try {
-                Optional<SagaInstance> found = store.find(sagaId);
-                if (found.isEmpty() || found.get().state() != SagaState.RUNNING) {
-                    return false;
-                }
-                SagaEngine<?> engine = engines.get(key(found.get().type(), found.get().definitionVersion()));
-                if (engine == null) {
-                    failUnregistered(found.get());
-                    return false;
-                }
-                SagaDraft d = SagaDraft.of(found.get(), clock.instant());
-                engine.cancel(d, reason);
-                Optional<SagaInstance> saved = save(found.get(), d);
-                if (saved.isEmpty()) {
-                    throw new SagaBusyException(sagaId, "saga '" + sagaId + "' was saved by another orchestrator "
-                            + "meanwhile; cancel again");
-                }
-                advance(engine, saved.get());
-                return true;
-            } finally {
-                store.release(sagaId, owner);
-            }
-        } finally {
-            lock.unlock();
-        }
+        return driver.cancel(sagaId, reason);
     }
 
     /**
@@ -336,7 +159,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
         List<SagaInstance> due = store.due(clock.instant(), batchSize);
         int driven = 0;
         for (SagaInstance instance : due) {
-            if (drive(instance.id())) {
+            if (driver.drive(instance.id())) {
                 driven++;
             }
         }
@@ -358,7 +181,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
                 List<SagaInstance> page = store.inState(state, after, PAGE);
                 for (SagaInstance instance : page) {
                     seen++;
-                    drive(instance.id());
+                    driver.drive(instance.id());
                 }
                 if (page.size() < PAGE) {
                     break;
@@ -368,169 +191,6 @@ public final class SagaOrchestrator implements LifecycleComponent {
         }
         log.info("saga orchestrator '{}' recovered {} unfinished sagas", name, seen);
         return seen;
-    }
-
-    private boolean drive(String sagaId) {
-        ReentrantLock lock = lockFor(sagaId);
-        if (!lock.tryLock()) {
-            return false;
-        }
-        try {
-            if (!store.lease(sagaId, owner, clock.instant().plus(leaseDuration))) {
-                return false;
-            }
-            try {
-                Optional<SagaInstance> found = store.find(sagaId);
-                if (found.isEmpty() || found.get().state().isFinal()) {
-                    return false;
-                }
-                SagaEngine<?> engine = engines.get(key(found.get().type(), found.get().definitionVersion()));
-                if (engine == null) {
-                    failUnregistered(found.get());
-                } else {
-                    advance(engine, found.get());
-                }
-                return true;
-            } finally {
-                store.release(sagaId, owner);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Moves a saga on while it can without a reply: runs calls, fires a passed deadline. */
-    private <S> void advance(SagaEngine<S> engine, SagaInstance instance) {
-        SagaInstance current = instance;
-        while (!current.state().isFinal()) {
-            Instant now = clock.instant();
-            boolean due = current.deadline() != null && !current.deadline().isAfter(now);
-            boolean waiting = SagaEvents.waitingForRetry(current.history());
-            SagaAction<S> action = engine.current(current.state(), current.step());
-            SagaDraft d = SagaDraft.of(current, now);
-            if (action.isCommand()) {
-                if (!due) {
-                    return;
-                }
-                if (waiting) {
-                    engine.enter(d, current.state(), current.step(), current.attempt());
-                } else {
-                    engine.timedOut(d);
-                }
-            } else {
-                if (waiting && !due) {
-                    return;
-                }
-                if (!store.lease(current.id(), owner, now.plus(leaseDuration))) {
-                    conflicts.incrementAndGet();
-                    return;
-                }
-                runCall(engine, action, d);
-            }
-            Optional<SagaInstance> saved = save(current, d);
-            if (saved.isEmpty()) {
-                return;
-            }
-            current = saved.get();
-        }
-    }
-
-    private <S> void runCall(SagaEngine<S> engine, SagaAction<S> action, SagaDraft d) {
-        S data = engine.definition().read(d.data);
-        String key = engine.key(d);
-        S result;
-        try {
-            result = requireNonNull(action.call().call(data, key), "the call returned null instead of the saga data");
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            log.debug("saga call {} (attempt {}) failed", key, d.attempt, e);
-            engine.failed(d, describe(e), !(e instanceof NonRetryableException));
-            return;
-        }
-        engine.succeeded(d, result);
-    }
-
-    private static String describe(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    private void failUnregistered(SagaInstance instance) {
-        TreeSet<Integer> versions = new TreeSet<>();
-        for (SagaEngine<?> e : engines.values()) {
-            if (e.definition().type().equals(instance.type())) {
-                versions.add(e.definition().version());
-            }
-        }
-        SagaDraft d = SagaDraft.of(instance, clock.instant());
-        SagaEngine.fail(d, "definition '" + instance.type() + "' version " + instance.definitionVersion()
-                + " is not registered with orchestrator '" + name + "' (registered versions: " + versions
-                + "); a saga never runs on another version than it started with: register that version and "
-                + "compensate or resolve this saga by hand");
-        save(instance, d);
-    }
-
-    private Optional<SagaInstance> save(SagaInstance from, SagaDraft d) {
-        SagaInstance next = d.build();
-        if (!store.update(next, d.outgoing)) {
-            conflicts.incrementAndGet();
-            log.debug("saga {} revision {} was saved by someone else; dropping this transition", from.id(), from.revision());
-            return Optional.empty();
-        }
-        afterSave(next, d);
-        return Optional.of(next);
-    }
-
-    private void afterSave(SagaInstance instance, SagaDraft d) {
-        List<SagaTransition> added = d.added;
-        for (int i = 0; i < added.size(); i++) {
-            SagaTransition t = added.get(i);
-            switch (t.event()) {
-                case SagaEvents.RETRY_SCHEDULED -> retries.incrementAndGet();
-                case SagaEvents.TIMED_OUT -> {
-                    timeouts.incrementAndGet();
-                    if (i + 1 < added.size() && t.step() != null && t.step().equals(added.get(i + 1).step())
-                            && added.get(i + 1).detail() != null) {
-                        retries.incrementAndGet();
-                    }
-                }
-                case SagaEvents.COMPENSATION_FAILED -> {
-                    compensationFailures.incrementAndGet();
-                    log.error("saga {} {}: compensation of step '{}' failed for good: {}; the remaining "
-                            + "compensations still run and the saga will end FAILED", instance.type(), instance.id(),
-                            t.step(), t.detail());
-                    notify(() -> listener.onCompensationFailed(instance, String.valueOf(t.step()),
-                            String.valueOf(t.detail())));
-                }
-                default -> { }
-            }
-        }
-        notify(() -> listener.onTransition(instance));
-        if (instance.state().isFinal() && !added.isEmpty()) {
-            switch (instance.state()) {
-                case COMPLETED -> completed.incrementAndGet();
-                case COMPENSATED -> compensated.incrementAndGet();
-                default -> {
-                    failed.incrementAndGet();
-                    log.error("saga {} {} FAILED and needs an operator: {}", instance.type(), instance.id(),
-                            instance.failure());
-                    notify(() -> listener.onFailed(instance));
-                }
-            }
-        }
-    }
-
-    private void notify(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            log.warn("saga listener failed", e);
-        }
-    }
-
-    private ReentrantLock lockFor(String sagaId) {
-        return stripes[Math.floorMod(sagaId.hashCode(), STRIPES)];
     }
 
     /**
@@ -581,9 +241,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
 
     /** @return this orchestrator's counters */
     public SagaMetrics metrics() {
-        return new SagaMetrics(started.get(), completed.get(), compensated.get(), failed.get(),
-                compensationFailures.get(), retries.get(), timeouts.get(), repliesApplied.get(), repliesIgnored.get(),
-                conflicts.get());
+        return counters.snapshot();
     }
 
     /** @return the registered definitions, as {@code type vN} */
@@ -594,7 +252,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
     }
 
     private SagaStatus statusOf(SagaInstance instance) {
-        SagaEngine<?> engine = engines.get(key(instance.type(), instance.definitionVersion()));
+        SagaEngine<?> engine = engines.get(SagaDriver.key(instance.type(), instance.definitionVersion()));
         return SagaStatus.of(instance, engine == null ? null : engine.definition());
     }
 
@@ -794,7 +452,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
         public SagaOrchestrator build() {
             List<String> seen = new ArrayList<>();
             for (SagaDefinition<?> d : definitions) {
-                String k = key(d.type(), d.version());
+                String k = SagaDriver.key(d.type(), d.version());
                 if (seen.contains(k)) {
                     throw new IllegalArgumentException("two definitions registered for " + d
                             + ": register each (type, version) once");

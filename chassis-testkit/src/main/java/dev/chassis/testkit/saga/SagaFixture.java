@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chassis.core.envelope.Envelope;
+import dev.chassis.core.json.JsonCodec;
 import dev.chassis.core.saga.InMemorySagaStore;
 import dev.chassis.core.saga.SagaDefinition;
 import dev.chassis.core.saga.SagaEnvelopes;
@@ -211,7 +212,7 @@ public final class SagaFixture<S> {
     /** @return the saga data as it is now */
     public S data() {
         SagaInstance instance = store.find(sagaId()).orElseThrow();
-        return dev.chassis.core.json.JsonCodec.defaults().read(instance.data(), definition.dataType());
+        return JsonCodec.defaults().read(instance.data(), definition.dataType());
     }
 
     /** @return every message the saga sent, oldest first */
