@@ -82,9 +82,13 @@ final class SagaDriver {
 
     private <S> SagaEngine<S> engineOf(SagaDefinition<S> definition) {
         SagaEngine<?> engine = engines.get(key(definition.type(), definition.version()));
-        if (engine == null || engine.definition() != definition) {
+        if (engine == null) {
             throw new IllegalArgumentException("saga definition " + definition + " is not registered with orchestrator '"
                     + name + "': add it with SagaOrchestrator.builder(store).definition(...)");
+        }
+        if (engine.definition() != definition) {
+            throw new IllegalArgumentException("another SagaDefinition object is registered as " + definition
+                    + " with orchestrator '" + name + "': start sagas with the registered definition object");
         }
         return (SagaEngine<S>) engine;
     }

@@ -152,18 +152,29 @@ public final class SagaOrchestrator implements LifecycleComponent {
     /**
      * Handles the sagas whose deadline has passed (timeouts, retries, calls interrupted by a crash),
      * one batch. The scheduler thread calls it every poll interval; tests call it after moving their clock.
+     * A saga that cannot be driven (its command function throws, the store fails) is logged and
+     * skipped, so it does not hold up the others.
      *
-     * @return how many sagas it looked at
+     * @return how many sagas it drove (those leased by another orchestrator are left alone)
      */
     public int runDue() {
         List<SagaInstance> due = store.due(clock.instant(), batchSize);
         int driven = 0;
         for (SagaInstance instance : due) {
-            if (driver.drive(instance.id())) {
+            if (driveSafely(instance.id())) {
                 driven++;
             }
         }
         return driven;
+    }
+
+    private boolean driveSafely(String sagaId) {
+        try {
+            return driver.drive(sagaId);
+        } catch (RuntimeException e) {
+            log.warn("saga orchestrator '{}' could not drive saga {}; trying again later", name, sagaId, e);
+            return false;
+        }
     }
 
     /**
@@ -181,7 +192,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
                 List<SagaInstance> page = store.inState(state, after, PAGE);
                 for (SagaInstance instance : page) {
                     seen++;
-                    driver.drive(instance.id());
+                    driveSafely(instance.id());
                 }
                 if (page.size() < PAGE) {
                     break;

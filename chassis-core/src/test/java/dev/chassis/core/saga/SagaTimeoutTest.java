@@ -72,4 +72,35 @@ class SagaTimeoutTest {
         assertThat(second.metrics().repliesIgnored()).isEqualTo(1);
         assertThat(world.state(sagaId)).isEqualTo(SagaState.COMPENSATED);
     }
+
+    @Test
+    void aSagaThatCannotBeDrivenDoesNotHoldUpTheOthersDue() {
+        // given two sagas waiting for a reply, one whose command can no longer be made
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        SagaDefinition<Order> definition = SagaDefinition.builder("fragile-saga", Order.class)
+                .step("reserve-inventory", step -> step
+                        .action(SagaAction.command(order -> {
+                            if (broken.get() && order.orderId().equals("poison")) {
+                                throw new IllegalStateException("cannot make the command");
+                            }
+                            return SagaCommand.of("inventory", "inventory.reserve", order);
+                        }))
+                        .timeout(Duration.ofSeconds(10)))
+                .build();
+        SagaOrchestrator orchestrator = SagaOrchestrator.builder(world.store).definition(definition)
+                .clock(world.clock).build();
+        String poison = orchestrator.start(definition, "a-poison", new Order("poison", 1, 100));
+        String healthy = orchestrator.start(definition, "b-healthy", new Order("o-1", 1, 100));
+        broken.set(true);
+
+        // when
+        world.clock.advance(Duration.ofSeconds(10));
+        int driven = orchestrator.runDue();
+
+        // then
+        assertThat(driven).isEqualTo(1);
+        assertThat(world.store.find(healthy).orElseThrow().attempt()).isEqualTo(2);
+        assertThat(world.store.find(poison).orElseThrow().attempt()).isEqualTo(1);
+        assertThat(world.store.due(world.clock.instant(), 10)).extracting(SagaInstance::id).containsExactly(poison);
+    }
 }
