@@ -13,13 +13,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link SagaStore} in one PostgreSQL table ({@link SagaSchema}). Instances are immutable,
- * thread-safe and intended to be shared.
+ * A {@link SagaStore} in one PostgreSQL table ({@link SagaSchema}). Instances are thread-safe and
+ * intended to be shared.
  *
  * <pre>{@code
  * SagaSchema schema = SagaSchema.of("orders");
@@ -43,8 +44,11 @@ import org.jspecify.annotations.Nullable;
  * or SERIALIZABLE a lost race surfaces as a retryable serialization failure instead.
  *
  * <h2>Leases and time</h2>
- * A lease is two columns of the saga's row, claimed by one conditional {@code UPDATE}; it expires
- * when the store's clock passes its end, so orchestrator instances need clocks that roughly agree.
+ * A lease is two columns of the saga's row, claimed by one conditional {@code UPDATE}; it has
+ * expired once the store's clock reaches its end, so orchestrator instances need clocks that roughly
+ * agree. An orchestrator claims a saga before it inserts it: a lease on an id not stored yet is kept
+ * by this store instance (nobody else can hold a row that does not exist) and written with the
+ * insert. Between processes the insert decides, since only one insert of an id succeeds.
  * Times are stored as {@code timestamptz}, to the microsecond; {@code data} as {@code jsonb}, which
  * normalizes the JSON text (whitespace, key order, duplicate keys).
  */
@@ -55,6 +59,8 @@ public final class JdbcSagaStore implements SagaStore {
     private final Clock clock;
     private final @Nullable SagaMessageHook hook;
     private final SagaSql sql;
+    /** Leases granted on ids without a row, written with the insert; only sagas being started are here. */
+    private final ConcurrentHashMap<String, SagaSql.Lease> unstoredLeases = new ConcurrentHashMap<>();
 
     private JdbcSagaStore(Builder b) {
         this.dataSource = requireNonNull(b.dataSource, "dataSource must be set: builder().dataSource(pool)");
@@ -191,9 +197,13 @@ public final class JdbcSagaStore implements SagaStore {
     }
 
     private void insertChecked(Connection c, SagaInstance instance, List<SagaMessage> messages) {
+        SagaSql.Lease lease = unstoredLeases.get(instance.id());
+        if (lease != null && !lease.until().isAfter(clock.instant())) {
+            lease = null;
+        }
         boolean inserted;
         try {
-            inserted = sql.insert(c, instance);
+            inserted = sql.insert(c, instance, lease);
             if (inserted) {
                 send(c, messages);
             }
@@ -265,7 +275,8 @@ public final class JdbcSagaStore implements SagaStore {
     /**
      * {@inheritDoc}
      *
-     * <p>A lease has expired when its end is before the store's clock. Unknown sagas are never leased.
+     * <p>A lease has expired once the store's clock reaches its end. A lease on an id not stored yet
+     * is kept by this instance and written by the {@code insert} of that id.
      */
     @Override
     public boolean lease(String id, String owner, Instant until) {
@@ -273,17 +284,27 @@ public final class JdbcSagaStore implements SagaStore {
         requireNonNull(owner, "owner");
         requireNonNull(until, "until");
         Instant now = clock.instant();
+        SagaSql.Claim claim;
         try (Connection c = dataSource.getConnection()) {
-            return sql.lease(c, id, owner, until, now);
+            claim = sql.lease(c, id, owner, until, now);
         } catch (SQLException e) {
             throw TxRunner.translate("leasing saga '" + id + "' to '" + owner + "' failed", e);
         }
+        if (claim != SagaSql.Claim.NOT_STORED) {
+            return claim == SagaSql.Claim.GRANTED;
+        }
+        unstoredLeases.values().removeIf(l -> !l.until().isAfter(now));
+        SagaSql.Lease mine = new SagaSql.Lease(owner, until);
+        SagaSql.Lease result = unstoredLeases.compute(id, (key, held) ->
+                held == null || held.owner().equals(owner) || !held.until().isAfter(now) ? mine : held);
+        return result == mine;
     }
 
     @Override
     public void release(String id, String owner) {
         requireNonNull(id, "id");
         requireNonNull(owner, "owner");
+        unstoredLeases.computeIfPresent(id, (key, held) -> held.owner().equals(owner) ? null : held);
         try (Connection c = dataSource.getConnection()) {
             sql.release(c, id, owner);
         } catch (SQLException e) {

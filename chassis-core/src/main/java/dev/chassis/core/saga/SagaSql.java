@@ -36,8 +36,8 @@ final class SagaSql {
     SagaSql(String table) {
         this.table = table;
         insert = "INSERT INTO " + table + " (id, type, definition_version, state, step, attempt, data, deadline,"
-                + " revision, history, created_at, updated_at, failure)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+                + " revision, history, created_at, updated_at, failure, lease_owner, lease_until)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
         // the row lock makes concurrent updaters of one revision wait; the re-checked WHERE lets one win
         update = "UPDATE " + table + " SET type = ?, definition_version = ?, state = ?, step = ?, attempt = ?,"
                 + " data = ?::jsonb, deadline = ?, revision = ?, history = ?::jsonb, created_at = ?, updated_at = ?,"
@@ -47,17 +47,21 @@ final class SagaSql {
         due = "SELECT " + COLUMNS + " FROM " + table + " WHERE " + UNFINISHED
                 + " AND deadline IS NOT NULL AND deadline <= ? ORDER BY deadline, id LIMIT ?";
         inState = "SELECT " + COLUMNS + " FROM " + table + " WHERE state = ? AND id > ? ORDER BY id LIMIT ?";
-        lease = "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE id = ?"
-                + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)";
+        // one round trip tells a granted lease, one held by another owner, and a saga not stored (yet)
+        lease = "WITH claimed AS (UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE id = ?"
+                + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?) RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM claimed), EXISTS (SELECT 1 FROM " + table + " WHERE id = ?)";
         release = "UPDATE " + table + " SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?";
     }
 
-    /** Inserts the instance; false if its id is taken. */
-    boolean insert(Connection c, SagaInstance s) throws SQLException {
+    /** Inserts the instance with the given lease, if any; false if its id is taken. */
+    boolean insert(Connection c, SagaInstance s, @Nullable Lease lease) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(insert)) {
             int i = 1;
             ps.setString(i++, s.id());
             i = bindState(ps, i, s);
+            ps.setString(i++, lease == null ? null : lease.owner());
+            ps.setObject(i, lease == null ? null : timestamp(lease.until()));
             return ps.executeUpdate() == 1;
         }
     }
@@ -89,14 +93,30 @@ final class SagaSql {
         return i;
     }
 
-    boolean lease(Connection c, String id, String owner, Instant until, Instant now) throws SQLException {
+    /** A lease held on a saga. */
+    record Lease(String owner, Instant until) {
+    }
+
+    /** What a lease statement found. */
+    enum Claim {
+        GRANTED, HELD_BY_ANOTHER, NOT_STORED
+    }
+
+    Claim lease(Connection c, String id, String owner, Instant until, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(lease)) {
             ps.setString(1, owner);
             ps.setObject(2, timestamp(until));
             ps.setString(3, id);
             ps.setString(4, owner);
             ps.setObject(5, timestamp(now));
-            return ps.executeUpdate() == 1;
+            ps.setString(6, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 1) {
+                    return Claim.GRANTED;
+                }
+                return rs.getBoolean(2) ? Claim.HELD_BY_ANOTHER : Claim.NOT_STORED;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.chassis.core.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -137,10 +139,31 @@ class JdbcSagaStoreIT {
     }
 
     @Test
-    void leasesOnlyKnownSagasAndChecksLimits() {
+    void betweenProcessesTheInsertDecidesWhoStartsASagaAndItsLeaseIsStoredWithIt() throws Exception {
+        // given two store instances, as in two processes, with clocks ahead of the leases' start
+        JdbcSagaStore other = JdbcSagaStore.create(pg.dataSource, b -> b.schema(pg.schema));
+        Instant until = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+
+        // when both claim the id of a saga not stored yet, and both insert it
+        boolean mine = store.lease("s-1", "o-1", until);
+        boolean theirs = other.lease("s-1", "o-2", until);
+        store.insert(saga("s-1"), List.of());
+        Throwable lost = catchThrowable(() -> other.insert(saga("s-1"), List.of()));
+
+        // then
+        assertThat(mine).isTrue();
+        assertThat(theirs).isTrue();
+        assertThat(lost).isInstanceOf(IllegalStateException.class).hasMessageContaining("'s-1'");
+        assertThat(pg.queryString("SELECT lease_owner || ' ' || (lease_until = '" + until + "') FROM "
+                + pg.schema.qualifiedTable())).isEqualTo("o-1 true");
+        assertThat(other.lease("s-1", "o-2", until)).isFalse();
+        other.release("s-1", "o-2");
+        assertThat(other.lease("s-1", "o-2", until)).isFalse();
+    }
+
+    @Test
+    void checksLimits() {
         // when / then
-        assertThat(store.lease("unknown", "o-1", NOW.plusSeconds(30))).isFalse();
-        store.release("unknown", "o-1");
         assertThatThrownBy(() -> store.due(NOW, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("limit");
         assertThatThrownBy(() -> store.inState(SagaState.RUNNING, "", -1))

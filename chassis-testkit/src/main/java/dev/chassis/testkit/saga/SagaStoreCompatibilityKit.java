@@ -45,9 +45,8 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * <p>The kit hands {@link #createStore(Clock)} a clock it moves by hand, in whole milliseconds; leases
- * must expire by it. The kit writes saga data the way PostgreSQL's {@code jsonb} prints it, so stores
- * that normalize JSON compare equal, and keeps lease ends away from the clock's exact instant, where
- * stores may differ. A new instance runs each test (JUnit's default lifecycle); instances are not
+ * must expire by it, at their end. The kit writes saga data the way PostgreSQL's {@code jsonb} prints
+ * it, so stores that normalize JSON compare equal. A new instance runs each test (JUnit's default lifecycle); instances are not
  * thread-safe.
  */
 public abstract class SagaStoreCompatibilityKit {
@@ -296,11 +295,29 @@ public abstract class SagaStoreCompatibilityKit {
         // when / then
         assertThat(store.lease("s-1", "orchestrator-a", now.plusSeconds(30))).isTrue();
         assertThat(store.lease("s-1", "orchestrator-b", now.plusSeconds(30))).isFalse();
-        clock.advance(Duration.ofSeconds(29));
+        clock.advance(Duration.ofMillis(29_999));
         assertThat(store.lease("s-1", "orchestrator-b", now.plusSeconds(90))).isFalse();
-        clock.advance(Duration.ofSeconds(2));
-        assertThat(store.lease("s-1", "orchestrator-b", now.plusSeconds(90))).isTrue();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(store.lease("s-1", "orchestrator-b", now.plusSeconds(90))).as("expired at its end").isTrue();
         assertThat(store.lease("s-1", "orchestrator-a", now.plusSeconds(90))).isFalse();
+    }
+
+    @Test
+    void leasesAnIdBeforeItsSagaIsInsertedAndKeepsTheLeaseAfterwards() {
+        // given an orchestrator claims a saga it is about to start
+        Instant until = clock.instant().plusSeconds(30);
+        boolean claimed = store.lease("new-saga", "orchestrator-a", until);
+        boolean claimedByOther = store.lease("new-saga", "orchestrator-b", until);
+
+        // when
+        store.insert(saga("new-saga"), List.of());
+
+        // then the lease holds for the stored saga until its holder releases it
+        assertThat(claimed).isTrue();
+        assertThat(claimedByOther).isFalse();
+        assertThat(store.lease("new-saga", "orchestrator-b", until)).isFalse();
+        store.release("new-saga", "orchestrator-a");
+        assertThat(store.lease("new-saga", "orchestrator-b", until)).isTrue();
     }
 
     @Test
