@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.chassis.core.bus.RetryPolicy;
+import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.jdbc.TxRunner;
 import dev.chassis.core.outbox.OutboxRecord;
@@ -22,11 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import dev.chassis.messaging.RabbitEventBus;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +43,8 @@ import org.junit.jupiter.api.Test;
  * nothing; also runs the outbox sample of docs/sagas.md.
  */
 class SagaOutboxIT {
+    private static final String RABBIT = System.getProperty("chassis.rabbit.uri", "amqp://guest:guest@127.0.0.1:5672/%2F");
+
     private final PgFixture pg = new PgFixture();
     private final SagaSchema sagaSchema = SagaSchema.of(pg.schema.schema());
     private final JdbcOutboxStore outboxRows = new JdbcOutboxStore(pg.dataSource, pg.schema);
@@ -48,7 +57,7 @@ class SagaOutboxIT {
 
     @Test
     void anInsertAndAnUpdateCommitTheSagaRowAndItsOutboxRows() {
-        // given (the sample of docs/sagas.md)
+        // given
         DataSource dataSource = pg.dataSource;
         OutboxSchema outboxSchema = pg.schema;
         SagaSchema sagaSchema = this.sagaSchema;
@@ -82,6 +91,61 @@ class SagaOutboxIT {
         assertThat(written.subject()).contains("order-saga-42");
         assertThat(written.data()).isEqualTo(charge.envelope().data());
         assertThat(store.toString()).contains(sagaSchema.qualifiedTable());
+    }
+
+    @Test
+    void theCommandsOfAStoredSagaReachRabbitMqThroughTheRelay() throws Exception {
+        // given (the sample of docs/sagas.md)
+        DataSource dataSource = pg.dataSource;
+        OutboxSchema outboxSchema = pg.schema;
+        SagaSchema sagaSchema = this.sagaSchema;
+        String exchange = "it." + pg.id + ".sagas";
+        String queue = "it." + pg.id + ".inventory";
+        RabbitEventBus rabbit = RabbitEventBus.builder().uri(RABBIT).exchange(exchange)
+                .connectionName("it-saga-outbox-" + pg.id).publishConfirmTimeout(Duration.ofSeconds(5)).build();
+        List<Envelope> received = new CopyOnWriteArrayList<>();
+        rabbit.subscribe(Subscription.builder(queue).topic("stock.#").retry(RetryPolicy.none())
+                .handler(d -> received.add(d.envelope())).build());
+        List<AutoCloseable> running = new ArrayList<>();
+        try {
+            sagaSchema.create(dataSource);
+            Outbox outbox = Outbox.create(b -> b.schema(outboxSchema));
+            JdbcSagaStore store = JdbcSagaStore.create(dataSource, b -> b
+                    .schema(sagaSchema)
+                    .messageHook(SagaOutbox.create(outbox)));
+            OutboxRelay relay = OutboxRelay.builder()
+                    .dataSource(dataSource)
+                    .schema(outboxSchema)
+                    .eventBus(rabbit)
+                    .build();
+            relay.start();
+            running.add(relay);
+
+            // when a saga is stored with a command, and a transition that lost the revision check is refused
+            SagaInstance started = saga("order-saga-11");
+            SagaMessage reserve = command(started, "stock.reserve");
+            store.insert(started, List.of(reserve));
+            SagaInstance winner = next(started, SagaState.RUNNING, "step-succeeded");
+            SagaInstance loser = next(started, SagaState.COMPENSATING, "cancelled");
+            store.update(winner, List.of());
+            SagaMessage release = command(loser, "stock.release");
+            boolean loserStored = store.update(loser, List.of(release));
+
+            // then the participant's queue gets the stored command only
+            await().atMost(Duration.ofSeconds(30)).until(() -> !received.isEmpty() && relay.backlog() == 0);
+            assertThat(loserStored).isFalse();
+            assertThat(received).extracting(Envelope::id).containsExactly(reserve.envelope().id());
+            assertThat(received.get(0).subject()).contains("order-saga-11");
+            long orphans = received.stream().filter(e -> e.id().equals(release.envelope().id())).count();
+            System.out.println("[saga outbox rabbit] stored=1 refused=1 published=" + received.size()
+                    + " orphans=" + orphans);
+        } finally {
+            for (AutoCloseable c : running) {
+                c.close();
+            }
+            rabbit.close();
+            deleteTopology(queue, exchange);
+        }
     }
 
     @Test
@@ -202,6 +266,23 @@ class SagaOutboxIT {
         assertThat(duplicates).isZero();
         for (int s = 0; s < sagas; s++) {
             assertThat(store.find("saga-" + s).orElseThrow().revision()).isEqualTo(rounds + 1);
+        }
+    }
+
+    private static void deleteTopology(String queue, String exchange) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(RABBIT);
+        try (Connection admin = factory.newConnection("it-saga-outbox-admin")) {
+            for (String q : List.of(queue, queue + ".dlq")) {
+                try (Channel ch = admin.createChannel()) {
+                    ch.queueDelete(q);
+                }
+            }
+            for (String x : List.of(queue + ".dlx", exchange)) {
+                try (Channel ch = admin.createChannel()) {
+                    ch.exchangeDelete(x);
+                }
+            }
         }
     }
 
