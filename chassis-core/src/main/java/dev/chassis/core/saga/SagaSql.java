@@ -131,9 +131,10 @@ final class SagaSql {
     static List<SagaInstance> instances(ResultSet rs) throws SQLException {
         List<SagaInstance> sagas = new ArrayList<>();
         while (rs.next()) {
-            sagas.add(new SagaInstance(rs.getString(1), rs.getString(2), rs.getInt(3), SagaState.valueOf(rs.getString(4)),
-                    rs.getInt(5), rs.getInt(6), rs.getString(7), instant(rs, 8), rs.getLong(9), history(rs.getString(10)),
-                    requiredInstant(rs, 11), requiredInstant(rs, 12), rs.getString(13)));
+            sagas.add(new SagaInstance(rs.getString(1), rs.getString(2), rs.getInt(3),
+                    SagaState.valueOf(rs.getString(4)), rs.getInt(5), rs.getInt(6), rs.getString(7), instant(rs, 8),
+                    rs.getLong(9), history(rs.getString(10)), requiredInstant(rs, 11), requiredInstant(rs, 12),
+                    rs.getString(13)));
         }
         return sagas;
     }

@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The kit hands {@link #createStore(Clock)} a clock it moves by hand, in whole milliseconds; leases
  * must expire by it, at their end. The kit writes saga data the way PostgreSQL's {@code jsonb} prints
- * it, so stores that normalize JSON compare equal. A new instance runs each test (JUnit's default lifecycle); instances are not
- * thread-safe.
+ * it, so stores that normalize JSON compare equal. A new instance runs each test (JUnit's default
+ * lifecycle); instances are not thread-safe.
  */
 public abstract class SagaStoreCompatibilityKit {
     private static final String DATA = "{\"total\": 1250, \"orderId\": \"o-1\"}";
@@ -173,7 +173,8 @@ public abstract class SagaStoreCompatibilityKit {
         SagaInstance found = store.find("s-1").orElseThrow();
         assertThat(found).isEqualTo(third);
         assertThat(found.revision()).isEqualTo(3);
-        assertThat(found.history()).extracting(SagaTransition::event).containsExactly("started", "step-succeeded", "completed");
+        assertThat(found.history()).extracting(SagaTransition::event)
+                .containsExactly("started", "step-succeeded", "completed");
         assertThat(sent()).containsExactly(sent(charge));
     }
 
