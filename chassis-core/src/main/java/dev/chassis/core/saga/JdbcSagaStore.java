@@ -9,8 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,8 +47,9 @@ import org.jspecify.annotations.Nullable;
  * agree. An orchestrator claims a saga before it inserts it: a lease on an id not stored yet is kept
  * by this store instance (nobody else can hold a row that does not exist) and written with the
  * insert. Between processes the insert decides, since only one insert of an id succeeds.
- * Times are stored as {@code timestamptz}, to the microsecond; {@code data} as {@code jsonb}, which
- * normalizes the JSON text (whitespace, key order, duplicate keys).
+ * The time columns are {@code timestamptz}, which keeps microseconds: finer instants are truncated
+ * (a deadline never moves later), while the history, stored as JSON, keeps them whole. {@code data}
+ * is {@code jsonb}, which normalizes the JSON text (whitespace, key order, duplicate keys).
  */
 public final class JdbcSagaStore implements SagaStore {
     private final DataSource dataSource;
@@ -250,7 +249,7 @@ public final class JdbcSagaStore implements SagaStore {
         requireNonNull(now, "now");
         checkLimit(limit);
         return query("reading due sagas of " + sql.table, sql.due, ps -> {
-            ps.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            ps.setObject(1, SagaSql.timestamp(now));
             ps.setInt(2, limit);
         });
     }

@@ -190,6 +190,26 @@ class JdbcSagaStoreIT {
     }
 
     @Test
+    void truncatesTimeColumnsToMicrosecondsAndKeepsTheHistoryWhole() {
+        // given instants finer than timestamptz keeps
+        Instant fine = Instant.parse("2026-01-01T10:00:00.123456789Z");
+        List<SagaTransition> history = List.of(new SagaTransition(fine, SagaState.RUNNING, null, "started", null));
+        store.insert(new SagaInstance("s-1", "order", 1, SagaState.RUNNING, 0, 1, "{}", fine, 1, history, fine, fine,
+                null), List.of());
+
+        // when
+        SagaInstance found = store.find("s-1").orElseThrow();
+
+        // then
+        Instant micros = Instant.parse("2026-01-01T10:00:00.123456Z");
+        assertThat(found.deadline()).isEqualTo(micros);
+        assertThat(found.createdAt()).isEqualTo(micros);
+        assertThat(found.updatedAt()).isEqualTo(micros);
+        assertThat(found.history()).isEqualTo(history);
+        assertThat(store.due(fine, 10)).extracting(SagaInstance::id).containsExactly("s-1");
+    }
+
+    @Test
     void createsTheSchemaIdempotentlyFromSeveralInstancesAtOnce() throws Exception {
         // given a schema nobody created yet
         SagaSchema fresh = SagaSchema.of(pg.schema.schema() + "_x");
