@@ -1,0 +1,142 @@
+package dev.chassis.core.saga;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chassis.core.jdbc.TxRunner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where the {@value #TABLE} table of {@link JdbcSagaStore} lives: a PostgreSQL schema name, and the
+ * DDL that creates the table and its indexes idempotently. The same DDL ships as
+ * {@value #MIGRATION_RESOURCE} for Flyway or Liquibase users. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * SagaSchema schema = SagaSchema.of("orders");
+ * schema.create(dataSource);
+ * }</pre>
+ */
+public final class SagaSchema {
+    /** The class-path location of the plain SQL migration (unqualified names). */
+    public static final String MIGRATION_RESOURCE = "/dev/chassis/core/saga/sagas.sql";
+    /** The table's name inside its schema. */
+    public static final String TABLE = "chassis_sagas";
+
+    /** The first key of the advisory lock that serializes {@link #create(DataSource)}. */
+    private static final int LOCK_CLASS = 0x0C4A5A6A;
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final SagaSchema DEFAULT = new SagaSchema("public");
+
+    private final String schema;
+
+    private SagaSchema(String schema) {
+        this.schema = schema;
+    }
+
+    /**
+     * The table in the {@code public} schema.
+     *
+     * @return the default location
+     */
+    public static SagaSchema defaults() {
+        return DEFAULT;
+    }
+
+    /**
+     * The table in the given schema.
+     *
+     * @param schema a lower-case PostgreSQL identifier: letters, digits and {@code _}, at most 63
+     * @return the location
+     * @throws IllegalArgumentException if the name is not such an identifier
+     */
+    public static SagaSchema of(String schema) {
+        requireNonNull(schema, "schema");
+        if (!IDENTIFIER.matcher(schema).matches()) {
+            throw new IllegalArgumentException("schema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63"
+                    + " characters), was '" + schema + "'");
+        }
+        return new SagaSchema(schema);
+    }
+
+    /** @return the schema name */
+    public String schema() {
+        return schema;
+    }
+
+    /** @return the schema-qualified table name, e.g. {@code orders.chassis_sagas} */
+    public String qualifiedTable() {
+        return schema + "." + TABLE;
+    }
+
+    /**
+     * The text of the shipped migration, {@value #MIGRATION_RESOURCE}.
+     *
+     * @return the SQL, with unqualified names
+     */
+    public static String migrationSql() {
+        try (InputStream in = SagaSchema.class.getResourceAsStream(MIGRATION_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(MIGRATION_RESOURCE + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Creates the schema, the table and its indexes where they do not exist yet, in one transaction.
+     * Safe to call from several instances at once.
+     *
+     * @param dataSource the database
+     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
+     * @throws dev.chassis.core.NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
+     */
+    public void create(DataSource dataSource) {
+        requireNonNull(dataSource, "dataSource");
+        TxRunner.of(dataSource).inTransaction(connection -> {
+            try (Statement st = connection.createStatement()) {
+                // concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize them
+                st.execute("SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", " + schema.hashCode() + ")");
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                st.execute("SET LOCAL search_path TO " + schema);
+                for (String ddl : statements()) {
+                    st.execute(ddl);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The migration's statements, comment lines dropped. */
+    static List<String> statements() {
+        String withoutComments = migrationSql().lines().filter(l -> !l.strip().startsWith("--"))
+                .collect(Collectors.joining("\n"));
+        return Arrays.stream(withoutComments.split(";")).map(String::strip).filter(s -> !s.isEmpty())
+                .collect(Collectors.toList());
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        return o instanceof SagaSchema && ((SagaSchema) o).schema.equals(schema);
+    }
+
+    @Override
+    public int hashCode() {
+        return schema.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "SagaSchema[" + schema + "]";
+    }
+}
