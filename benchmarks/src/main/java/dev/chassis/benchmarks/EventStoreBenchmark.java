@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link JdbcEventStore#append} on the local PostgreSQL against raw JDBC inserts of the same rows
  * into a table of the same shape (same columns, keys and indexes), measured in the same run:
  * <ul>
- *   <li>single: 8 writers, one event per transaction, each writer appending to its own 64 streams in
- *       turn with the exact expected version. Raw: one {@code INSERT ... VALUES} and the commit.</li>
+ *   <li>single: 8 writers (or the number given), one event per transaction, each writer appending
+ *       to its own 64 streams in turn with the exact expected version. Raw: one
+ *       {@code INSERT ... VALUES} and the commit.</li>
  *   <li>batch: the same with 100 events per transaction. Raw: a JDBC batch of 100 inserts.</li>
  * </ul>
  * Each phase runs a warm-up, then raw and store alternately for {@code rounds} rounds of
@@ -36,12 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * positions it returns.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.chassis.benchmarks.EventStoreBenchmark [seconds] [rounds]
+ * java -cp benchmarks/target/benchmarks.jar dev.chassis.benchmarks.EventStoreBenchmark [seconds] [rounds] [writers]
  * </pre>
  */
 public final class EventStoreBenchmark {
     private static final String JDBC = System.getProperty("jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
-    private static final int WRITERS = 8;
     private static final int STREAMS_PER_WRITER = 64;
     private static final String DATA = "{\"sku\": \"A-1001\", \"total\": 1250, \"currency\": \"EUR\", \"quantity\": 3}";
     private static final Map<String, String> METADATA = Map.of("correlationId", "c-bench");
@@ -49,27 +49,30 @@ public final class EventStoreBenchmark {
     private final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     private final EventStoreSchema schema = EventStoreSchema.of("bench_es_" + id);
     private final String raw = schema.schema() + ".raw_events";
+    private final int writers;
 
-    private EventStoreBenchmark() {
+    private EventStoreBenchmark(int writers) {
+        this.writers = writers;
     }
 
     /**
      * Runs the benchmark.
      *
-     * @param args optional: seconds per measured run (default 10), rounds (default 1)
+     * @param args optional: seconds per measured run (default 10), rounds (default 1), writers (default 8)
      * @throws Exception on any database failure
      */
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        new EventStoreBenchmark().run(seconds, rounds);
+        int writers = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        new EventStoreBenchmark(writers).run(seconds, rounds);
     }
 
     private void run(int seconds, int rounds) throws Exception {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(JDBC);
         config.setUsername(System.getProperty("jdbc.user", "postgres"));
-        config.setMaximumPoolSize(WRITERS);
+        config.setMaximumPoolSize(writers);
         try (HikariDataSource ds = new HikariDataSource(config)) {
             schema.create(ds);
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -94,7 +97,7 @@ public final class EventStoreBenchmark {
                     double rawRate = rawEvents / (double) (seconds * rounds);
                     double storeRate = storeEvents / (double) (seconds * rounds);
                     System.out.printf("RESULT %s, %d writers, %d x %d s: raw JDBC %.0f events/s, JdbcEventStore %.0f"
-                            + " events/s, ratio %.2f%n", phase, WRITERS, rounds, seconds, rawRate, storeRate,
+                            + " events/s, ratio %.2f%n", phase, writers, rounds, seconds, rawRate, storeRate,
                             storeRate / rawRate);
                 }
             } finally {
@@ -105,17 +108,17 @@ public final class EventStoreBenchmark {
         }
     }
 
-    /** Runs 8 writers for the given seconds; returns the events they committed. */
+    /** Runs the writers for the given seconds; returns the events they committed. */
     private long measure(HikariDataSource ds, JdbcEventStore store, int batch, int seconds, boolean rawJdbc)
             throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong events = new AtomicLong();
         String run = UUID.randomUUID().toString().substring(0, 8);
-        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
         List<Future<?>> done = new ArrayList<>();
-        for (int w = 0; w < WRITERS; w++) {
+        for (int w = 0; w < writers; w++) {
             String prefix = (rawJdbc ? "raw-" : "store-") + run + "-" + w + "-";
-            done.add(writers.submit(() -> {
+            done.add(pool.submit(() -> {
                 long[] versions = new long[STREAMS_PER_WRITER];
                 for (int n = 0; !stop.get(); n++) {
                     int s = n % STREAMS_PER_WRITER;
@@ -141,7 +144,7 @@ public final class EventStoreBenchmark {
         for (Future<?> f : done) {
             f.get(60, TimeUnit.SECONDS);
         }
-        writers.shutdown();
+        pool.shutdown();
         return counted;
     }
 

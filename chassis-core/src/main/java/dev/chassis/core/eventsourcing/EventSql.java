@@ -62,10 +62,12 @@ final class EventSql {
         version = "SELECT coalesce(max(version), 0) FROM " + table + " WHERE stream = ?";
         knownIds = "SELECT event_id, stream, version FROM " + table + " WHERE event_id = ANY (?)";
         read = "SELECT " + COLUMNS + " FROM " + table + " WHERE stream = ? AND version >= ? ORDER BY version";
-        // only transactions below the snapshot's xmin have ended: nothing can appear before them any more
-        readAll = "SELECT " + COLUMNS + " FROM " + table
+        // only transactions below the snapshot's xmin have ended: nothing can appear before them any more.
+        // ORDER BY names the table's column: a bare transaction_id would be the bigint output column,
+        // which no index covers, so every page would scan and sort the whole table
+        readAll = "SELECT " + COLUMNS + " FROM " + table + " e"
                 + " WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
-                + " AND (transaction_id, seq) > (?::text::xid8, ?) ORDER BY transaction_id, seq LIMIT ?";
+                + " AND (transaction_id, seq) > (?::text::xid8, ?) ORDER BY e.transaction_id, e.seq LIMIT ?";
     }
 
     /** A stored row's generated parts. */
