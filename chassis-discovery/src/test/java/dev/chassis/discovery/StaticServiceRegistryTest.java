@@ -154,6 +154,26 @@ class StaticServiceRegistryTest {
     }
 
     @Test
+    void reportsProblemsAsTheDocsShowThem() {
+        // given
+        Config config = config(Map.of("CHASSIS_DISCOVERY_STATIC_PAYMENT_SERVICE", "10.0.0.21"), Map.of());
+
+        // when / then
+        assertThatThrownBy(() -> StaticServiceRegistry.builder().fromConfig(config, "payment-service", "user-service"))
+                .hasMessage(String.join(System.lineSeparator(),
+                        "invalid configuration (2 problems):",
+                        "  - chassis.discovery.static.payment-service: malformed value '10.0.0.21' in environment"
+                                + " variable CHASSIS_DISCOVERY_STATIC_PAYMENT_SERVICE: '10.0.0.21' has no port; write"
+                                + " host:port; expected a comma-separated list of host:port, e.g."
+                                + " 10.0.0.7:8080,10.0.0.8:8080 (IPv6 in brackets: [fd00::7]:8080)",
+                        "  - chassis.discovery.static.user-service: no instances configured for user-service; set"
+                                + " chassis.discovery.static.user-service (environment variable"
+                                + " CHASSIS_DISCOVERY_STATIC_USER_SERVICE) to host:port,host:port or"
+                                + " chassis.discovery.dns.user-service (environment variable"
+                                + " CHASSIS_DISCOVERY_DNS_USER_SERVICE) to a DNS name:port"));
+    }
+
+    @Test
     void escapesControlCharactersOfBadValues() {
         // given
         Config config = config(Map.of(), Map.of("chassis.discovery.static.order-service", "a:1\nFAKE LOG LINE"));
