@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.chassis.core.config.Config;
 import dev.chassis.core.config.ConfigException;
 import dev.chassis.core.config.ConfigKey;
-import dev.chassis.core.config.ConfigOrigin;
-import dev.chassis.core.config.ConfigProblem;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,7 +75,7 @@ public final class StaticServiceRegistry implements ServiceRegistry {
     private final Resolver resolver;
     private final Object refreshLock = new Object();
     private final Object viewLock = new Object();
-    private final List<Listening> watches = new CopyOnWriteArrayList<>();
+    private final List<StaticWatch> watches = new CopyOnWriteArrayList<>();
     private final @Nullable ScheduledExecutorService scheduler;
     private volatile Map<String, List<ServiceInstance>> view;
     private volatile boolean closed;
@@ -146,22 +143,10 @@ public final class StaticServiceRegistry implements ServiceRegistry {
         requireNonNull(services, "services");
         List<ConfigKey<String>> keys = new ArrayList<>();
         for (String service : services) {
-            keys.add(staticKey(service));
-            keys.add(dnsKey(service));
+            keys.add(StaticConfig.staticKey(service));
+            keys.add(StaticConfig.dnsKey(service));
         }
         return List.copyOf(keys);
-    }
-
-    private static ConfigKey<String> staticKey(String service) {
-        ServiceInstance.requireText(service, "service");
-        return ConfigKey.string(STATIC_KEY_PREFIX + service).optional()
-                .description("fixed instances of " + service + ": host:port,host:port");
-    }
-
-    private static ConfigKey<String> dnsKey(String service) {
-        ServiceInstance.requireText(service, "service");
-        return ConfigKey.string(DNS_KEY_PREFIX + service).optional()
-                .description("DNS names of " + service + ", each address an instance: name:port");
     }
 
     /**
@@ -197,7 +182,7 @@ public final class StaticServiceRegistry implements ServiceRegistry {
     public Watch watch(String service, InstancesListener listener) {
         requireNonNull(service, "service");
         requireNonNull(listener, "listener");
-        Listening l = new Listening(service, listener);
+        StaticWatch l = new StaticWatch(service, listener);
         synchronized (viewLock) {
             watches.add(l);
             l.offer(healthyInstances(service));
@@ -219,10 +204,15 @@ public final class StaticServiceRegistry implements ServiceRegistry {
             synchronized (viewLock) {
                 Map<String, List<ServiceInstance>> before = view;
                 view = next;
-                for (Listening l : watches) {
+                for (StaticWatch l : watches) {
                     List<ServiceInstance> now = next.getOrDefault(l.service, List.of());
                     if (!now.equals(before.getOrDefault(l.service, List.of()))) {
-                        l.offer(now);
+                        try {
+                            l.offer(now);
+                        } catch (RuntimeException e) {
+                            // one faulty listener must not keep the change from the others
+                            log.warn("a listener of {} failed", l.service, e);
+                        }
                     }
                 }
             }
@@ -236,7 +226,7 @@ public final class StaticServiceRegistry implements ServiceRegistry {
         try {
             refresh();
         } catch (RuntimeException e) {
-            // a listener that throws must not end the schedule
+            // an exception would end the schedule for good
             log.warn("refreshing DNS-based instances failed", e);
         }
     }
@@ -272,29 +262,6 @@ public final class StaticServiceRegistry implements ServiceRegistry {
     @Override
     public String toString() {
         return "StaticServiceRegistry" + view.keySet();
-    }
-
-    /** One watch; tells its listener only when the view really changed. */
-    private static final class Listening {
-        private final String service;
-        private final InstancesListener listener;
-        private Set<ServiceInstance> last = new HashSet<>();
-        private boolean started;
-
-        Listening(String service, InstancesListener listener) {
-            this.service = service;
-            this.listener = listener;
-        }
-
-        void offer(List<ServiceInstance> now) {
-            Set<ServiceInstance> next = new HashSet<>(now);
-            if (started && next.equals(last)) {
-                return;
-            }
-            started = true;
-            last = next;
-            listener.changed(service, now);
-        }
     }
 
     /**
@@ -381,40 +348,10 @@ public final class StaticServiceRegistry implements ServiceRegistry {
         public Builder fromConfig(Config config, String... services) {
             requireNonNull(config, "config");
             requireNonNull(services, "services");
-            List<ConfigProblem> problems = new ArrayList<>();
-            for (String service : services) {
-                ConfigKey<String> staticKey = staticKey(service);
-                ConfigKey<String> dnsKey = dnsKey(service);
-                Optional<String> fixedText = config.find(staticKey);
-                Optional<String> dnsText = config.find(dnsKey);
-                if (fixedText.isEmpty() && dnsText.isEmpty()) {
-                    problems.add(new ConfigProblem(staticKey.name(), ConfigProblem.Kind.MISSING, staticKey.name()
-                            + ": no instances configured for " + service + "; set " + staticKey.name()
-                            + " (environment variable " + staticKey.envName() + ") to host:port,host:port or "
-                            + dnsKey.name() + " (environment variable " + dnsKey.envName() + ") to a DNS name:port"));
-                }
-                fixedText.ifPresent(text -> read(config, staticKey, text, problems,
-                        list -> list.forEach(hp -> fixed.add(ServiceInstance.of(service, hp.id(), hp.host(), hp.port())))));
-                dnsText.ifPresent(text -> read(config, dnsKey, text, problems,
-                        list -> list.forEach(hp -> dnsEntries.add(new DnsEntry(service, hp.host(), hp.port())))));
-            }
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
-            }
+            StaticConfig.read(config, services,
+                    (service, list) -> list.forEach(hp -> fixed.add(ServiceInstance.of(service, hp.id(), hp.host(), hp.port()))),
+                    (service, list) -> list.forEach(hp -> dnsEntries.add(new DnsEntry(service, hp.host(), hp.port()))));
             return this;
-        }
-
-        private static void read(Config config, ConfigKey<String> key, String text, List<ConfigProblem> problems,
-                java.util.function.Consumer<List<StaticHostPort>> use) {
-            try {
-                use.accept(StaticHostPort.parseList(text));
-            } catch (IllegalArgumentException e) {
-                String where = config.origin(key) == ConfigOrigin.ENV ? "environment variable " + key.envName()
-                        : "system property " + key.name();
-                problems.add(new ConfigProblem(key.name(), ConfigProblem.Kind.MALFORMED, key.name()
-                        + ": malformed value '" + escape(text) + "' in " + where + ": " + escape(e.getMessage())
-                        + "; expected " + StaticHostPort.FORMAT));
-            }
         }
 
         /**
@@ -465,18 +402,6 @@ public final class StaticServiceRegistry implements ServiceRegistry {
             }
             out.replaceAll((s, list) -> List.copyOf(list));
             return out;
-        }
-
-        private static String escape(String text) {
-            StringBuilder sb = new StringBuilder(text.length());
-            text.codePoints().forEach(c -> {
-                if (Character.isISOControl(c) || c > 0x7e) {
-                    sb.append(String.format("\\u%04x", c));
-                } else {
-                    sb.appendCodePoint(c);
-                }
-            });
-            return sb.toString();
         }
     }
 }
