@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chassis.discovery.HealthCheckSpec;
 import dev.chassis.discovery.InstancesListener;
@@ -35,18 +33,17 @@ import org.junit.jupiter.api.Test;
  * supplies the registry under test.
  *
  * <pre>{@code
- * class InMemoryServiceRegistryCompatibilityTest extends ServiceRegistryCompatibilityKit {
+ * class InMemoryServiceRegistryCompatibilityTest extends WritableServiceRegistryCompatibilityKit {
  *     protected ServiceRegistry createRegistry() {
  *         return InMemoryServiceRegistry.create();
  *     }
  * }
  * }</pre>
  *
- * <p><b>Read-only registries</b> (a static registry built from configuration) return {@code false}
- * from {@link #supportsRegistration()} and override {@link #createRegistry(List)} to build a
- * registry that already holds the given instances. Tests that need {@code register} or
- * {@code deregister} are then skipped, and one test checks that both refuse with
- * {@link UnsupportedOperationException}.
+ * <p><b>Read-only registries</b> (a static registry built from configuration)  * extend this class and override {@link #createRegistry(List)} to build a registry that already
+ * holds the given instances; registries that take registrations extend
+ * {@link WritableServiceRegistryCompatibilityKit}, which adds the tests of {@code register} and
+ * {@code deregister}. No test is skipped for either kind.
  *
  * <p><b>Asynchronous registries</b> (Consul, whose view follows the agent through blocking queries)
  * pass too: every expectation about the view or a watch is awaited with Awaitility for up to
@@ -91,14 +88,6 @@ public abstract class ServiceRegistryCompatibilityKit {
         return registry;
     }
 
-    /**
-     * Whether the registry supports {@code register} and {@code deregister}; {@code true} by default.
-     *
-     * @return {@code false} for read-only registries
-     */
-    protected boolean supportsRegistration() {
-        return true;
-    }
 
     /**
      * The health check the kit registers instances with. The default is a 10-second TTL check,
@@ -133,80 +122,15 @@ public abstract class ServiceRegistryCompatibilityKit {
     @AfterEach
     final void closeRegistries() {
         for (ServiceRegistry registry : registries) {
-            if (supportsRegistration()) {
-                for (String id : registered) {
-                    try {
-                        registry.deregister(id);
-                    } catch (RuntimeException e) {
-                        // cleanup only: the test has already passed or failed on its own terms
-                    }
+            for (String id : registered) {
+                try {
+                    registry.deregister(id);
+                } catch (RuntimeException e) {
+                    // cleanup only: the test has already passed or failed on its own terms
                 }
             }
             registry.close();
         }
-    }
-
-    @Test
-    void aRegisteredInstanceBecomesHealthy() throws Exception {
-        assumeTrue(supportsRegistration(), "read-only registry");
-        // given
-        ServiceRegistry registry = emptyRegistry();
-        ServiceInstance instance = instance("orders", "1", 8080);
-
-        // when
-        register(registry, instance);
-
-        // then
-        awaitView(registry, "orders", List.of(instance));
-    }
-
-    @Test
-    void deregisteringRemovesOnlyThatInstance() throws Exception {
-        assumeTrue(supportsRegistration(), "read-only registry");
-        // given
-        ServiceInstance first = instance("orders", "1", 8080);
-        ServiceInstance second = instance("orders", "2", 8081);
-        ServiceRegistry registry = seeded(List.of(first, second));
-        awaitView(registry, "orders", List.of(first, second));
-
-        // when
-        registry.deregister(first.id());
-
-        // then
-        awaitView(registry, "orders", List.of(second));
-    }
-
-    @Test
-    void deregisteringAnUnknownIdChangesNothing() throws Exception {
-        assumeTrue(supportsRegistration(), "read-only registry");
-        // given
-        ServiceInstance instance = instance("orders", "1", 8080);
-        ServiceRegistry registry = seeded(List.of(instance));
-        awaitView(registry, "orders", List.of(instance));
-
-        // when
-        registry.deregister(prefix + "-never-registered");
-
-        // then
-        awaiting(registry, "orders").during(quietPeriod())
-                .until(() -> registry.healthyInstances(service("orders")).equals(List.of(instance)));
-    }
-
-    @Test
-    void registeringTheSameIdAgainReplacesTheRegistration() throws Exception {
-        assumeTrue(supportsRegistration(), "read-only registry");
-        // given
-        ServiceInstance before = instance("orders", "1", 8080);
-        ServiceRegistry registry = seeded(List.of(before));
-        awaitView(registry, "orders", List.of(before));
-        ServiceInstance after = new ServiceInstance(before.service(), before.id(), "10.0.0.99", 9090,
-                Set.of("v2"), Map.of("version", "2"));
-
-        // when
-        register(registry, after);
-
-        // then
-        awaitView(registry, "orders", List.of(after));
     }
 
     @Test
@@ -290,54 +214,6 @@ public abstract class ServiceRegistryCompatibilityKit {
     }
 
     @Test
-    void aWatchSeesEveryChangeOneCallAtATime() throws Exception {
-        assumeTrue(supportsRegistration(), "read-only registry");
-        // given
-        ServiceInstance first = instance("orders", "1", 8080);
-        ServiceInstance second = instance("orders", "2", 8081);
-        ServiceRegistry registry = seeded(List.of(first));
-        awaitView(registry, "orders", List.of(first));
-        Recorder recorder = new Recorder();
-        registry.watch(service("orders"), recorder);
-        awaiting(registry, "orders").until(() -> recorder.latest().equals(Set.of(first)));
-
-        // when
-        register(registry, second);
-        awaiting(registry, "orders").until(() -> recorder.latest().equals(Set.of(first, second)));
-        registry.deregister(first.id());
-
-        // then
-        awaiting(registry, "orders").until(() -> recorder.latest().equals(Set.of(second)));
-        assertThat(recorder.maxConcurrentCalls.get()).isEqualTo(1);
-        assertThat(recorder.views.get(0)).containsExactly(first);
-    }
-
-    @Test
-    void closingAWatchStopsItsNotifications() throws Exception {
-        assumeTrue(supportsRegistration(), "read-only registry");
-        // given
-        ServiceInstance first = instance("orders", "1", 8080);
-        ServiceRegistry registry = seeded(List.of(first));
-        awaitView(registry, "orders", List.of(first));
-        Recorder closed = new Recorder();
-        Recorder open = new Recorder();
-        Watch watch = registry.watch(service("orders"), closed);
-        registry.watch(service("orders"), open);
-        awaiting(registry, "orders").until(() -> !closed.views.isEmpty() && !open.views.isEmpty());
-        int callsBeforeClose = closed.views.size();
-
-        // when
-        watch.close();
-        ServiceInstance second = instance("orders", "2", 8081);
-        register(registry, second);
-
-        // then
-        awaiting(registry, "orders").until(() -> open.latest().equals(Set.of(first, second)));
-        awaiting(registry, "orders").during(quietPeriod()).until(() -> closed.views.size() == callsBeforeClose);
-        assertThat(closed.latest()).isEqualTo(Set.of(first));
-    }
-
-    @Test
     void servicesHaveIndependentViews() throws Exception {
         // given
         ServiceInstance order = instance("orders", "1", 8080);
@@ -357,90 +233,6 @@ public abstract class ServiceRegistryCompatibilityKit {
     }
 
     @Test
-    void aChangeToOneServiceLeavesTheWatchesOfAnotherAlone() throws Exception {
-        assumeTrue(supportsRegistration(), "read-only registry");
-        // given
-        ServiceInstance order = instance("orders", "1", 8080);
-        ServiceInstance payment = instance("payments", "1", 9090);
-        ServiceRegistry registry = seeded(List.of(order, payment));
-        awaitView(registry, "orders", List.of(order));
-        awaitView(registry, "payments", List.of(payment));
-        Recorder orders = new Recorder();
-        Recorder payments = new Recorder();
-        registry.watch(service("orders"), orders);
-        registry.watch(service("payments"), payments);
-        awaiting(registry, "orders").until(() -> orders.latest().equals(Set.of(order)) && payments.latest().equals(Set.of(payment)));
-
-        // when
-        ServiceInstance another = instance("orders", "2", 8081);
-        register(registry, another);
-        registry.deregister(order.id());
-
-        // then
-        awaiting(registry, "orders").until(() -> orders.latest().equals(Set.of(another)));
-        awaiting(registry, "payments").during(quietPeriod())
-                .until(() -> payments.views.stream().allMatch(v -> Set.copyOf(v).equals(Set.of(payment))));
-        assertThat(registry.healthyInstances(service("payments"))).containsExactly(payment);
-    }
-
-    @Test
-    void concurrentRegistrationsAreAllVisible() throws Exception {
-        assumeTrue(supportsRegistration(), "read-only registry");
-        // given
-        int threads = 8;
-        int perThread = 25;
-        ServiceRegistry registry = emptyRegistry();
-        Recorder recorder = new Recorder();
-        registry.watch(service("orders"), recorder);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Future<?>> futures = new ArrayList<>();
-
-        // when
-        try {
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < perThread; i++) {
-                        register(registry, instance("orders", thread + "-" + i, 10000 + thread * 100 + i));
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-
-        // then
-        int expected = threads * perThread;
-        awaiting(registry, "orders").until(() -> registry.healthyInstances(service("orders")).size() == expected);
-        awaiting(registry, "orders").until(() -> recorder.latest().size() == expected);
-        List<ServiceInstance> all = registry.healthyInstances(service("orders"));
-        System.out.printf("registrars=%d registered=%d visible=%d watched=%d lost=%d maxConcurrentListenerCalls=%d%n",
-                threads, expected, all.size(), recorder.latest().size(), expected - all.size(),
-                recorder.maxConcurrentCalls.get());
-        assertThat(all).extracting(ServiceInstance::id).doesNotHaveDuplicates().isSorted();
-        assertThat(recorder.maxConcurrentCalls.get()).isEqualTo(1);
-    }
-
-    @Test
-    void aReadOnlyRegistryRefusesRegistrationSayingWhy() throws Exception {
-        assumeFalse(supportsRegistration(), "registry supports registration");
-        // given
-        ServiceInstance instance = instance("orders", "1", 8080);
-        ServiceRegistry registry = seeded(List.of(instance));
-
-        // when / then
-        assertThatThrownBy(() -> registry.register(new Registration(instance("orders", "2", 8081),
-                HealthCheckSpec.none()))).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("read-only");
-        assertThatThrownBy(() -> registry.deregister(instance.id())).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("read-only");
-        assertThat(registry.healthyInstances(service("orders"))).containsExactly(instance);
-    }
-
-    @Test
     void closingWatchesAndTheRegistryIsIdempotent() throws Exception {
         // given
         ServiceRegistry registry = seeded(List.of(instance("orders", "1", 8080)));
@@ -456,23 +248,23 @@ public abstract class ServiceRegistryCompatibilityKit {
     }
 
     /** The service name the kit uses for {@code name}: unique to this test run. */
-    private String service(String name) {
+    protected final String service(String name) {
         return prefix + "-" + name;
     }
 
-    private String id(String suffix) {
+    protected final String id(String suffix) {
         return prefix + "-" + suffix;
     }
 
-    private ServiceInstance instance(String name, String suffix, int port) {
+    protected final ServiceInstance instance(String name, String suffix, int port) {
         return ServiceInstance.of(service(name), id(name + "-" + suffix), "10.0.0." + (1 + Math.floorMod(suffix.hashCode(), 250)), port);
     }
 
-    private ServiceRegistry seeded(List<ServiceInstance> instances) throws Exception {
+    protected final ServiceRegistry seeded(List<ServiceInstance> instances) throws Exception {
         return track(createRegistry(instances));
     }
 
-    private ServiceRegistry emptyRegistry() throws Exception {
+    protected final ServiceRegistry emptyRegistry() throws Exception {
         return track(createRegistry());
     }
 
@@ -481,26 +273,26 @@ public abstract class ServiceRegistryCompatibilityKit {
         return registry;
     }
 
-    private void register(ServiceRegistry registry, ServiceInstance instance) {
+    protected final void register(ServiceRegistry registry, ServiceInstance instance) {
         track(registry);
         registered.add(instance.id());
         registry.register(new Registration(instance, healthCheck(instance)));
     }
 
-    private void awaitView(ServiceRegistry registry, String name, List<ServiceInstance> expected) {
+    protected final void awaitView(ServiceRegistry registry, String name, List<ServiceInstance> expected) {
         List<ServiceInstance> sorted = new ArrayList<>(expected);
         sorted.sort(Comparator.comparing(ServiceInstance::id));
         awaiting(registry, name).untilAsserted(
                 () -> assertThat(registry.healthyInstances(service(name))).containsExactlyElementsOf(sorted));
     }
 
-    private ConditionFactory awaiting(ServiceRegistry registry, String name) {
+    protected final ConditionFactory awaiting(ServiceRegistry registry, String name) {
         track(registry);
         return await().alias(service(name)).atMost(awaitTimeout()).pollInterval(Duration.ofMillis(10));
     }
 
     /** Records every view a watch reports, and how many calls overlapped. */
-    private static final class Recorder implements InstancesListener {
+    protected static final class Recorder implements InstancesListener {
         final List<List<ServiceInstance>> views = new CopyOnWriteArrayList<>();
         final List<String> services = new CopyOnWriteArrayList<>();
         final AtomicInteger inFlight = new AtomicInteger();
