@@ -3,6 +3,7 @@ package dev.chassis.discovery.consul;
 import static java.util.Objects.requireNonNull;
 
 import dev.chassis.core.RetryableException;
+import dev.chassis.core.config.Config;
 import dev.chassis.core.health.HealthRegistry;
 import dev.chassis.core.lifecycle.LifecycleAction;
 import dev.chassis.discovery.InstancesListener;
@@ -258,6 +259,24 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
+        }
+
+        /**
+         * Takes the agent, token, datacenter and timeouts from configuration (see {@link ConsulConfig}).
+         *
+         * @param config a configuration to which {@link ConsulConfig#KEYS} were declared
+         * @return this builder
+         * @throws IllegalArgumentException if the keys were not declared, or a value is out of range
+         */
+        public Builder config(Config config) {
+            requireNonNull(config, "config");
+            agent(config.get(ConsulConfig.AGENT));
+            token(config.find(ConsulConfig.TOKEN).orElse(null));
+            config.find(ConsulConfig.DATACENTER).ifPresent(this::datacenter);
+            connectTimeout(config.get(ConsulConfig.CONNECT_TIMEOUT));
+            readTimeout(config.get(ConsulConfig.READ_TIMEOUT));
+            blockingWait(config.get(ConsulConfig.BLOCKING_WAIT));
+            return this;
         }
 
         /**

@@ -130,9 +130,9 @@ final class Reconciler {
             }
             try {
                 if (!e.registered) {
+                    int failures = e.failures;
                     registerNow(e);
-                    LOG.info("registered {} with consul after {} failed attempts", e.id(), e.failures);
-                    e.failures = 0;
+                    LOG.info("registered {} with consul after {} failed attempts", e.id(), failures);
                 } else if (e.registration.check().kind() == HealthCheckSpec.Kind.TTL) {
                     heartbeat(e);
                 } else {
@@ -142,6 +142,7 @@ final class Reconciler {
                         registerNow(e);
                     }
                 }
+                undoIfDeregisteredMeanwhile(e);
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
             } catch (NonRetryableException | RetryableException | IOException ex) {
@@ -151,6 +152,13 @@ final class Reconciler {
                             e.failures, ConsulHttp.describe(ex));
                 }
             }
+        }
+    }
+
+    /** A registration sent while {@link #deregister} ran may reach the agent last: remove it again. */
+    private void undoIfDeregisteredMeanwhile(Entry e) throws IOException, InterruptedException {
+        if (!entries.containsKey(e.id()) && e.registered) {
+            http.put("/v1/agent/service/deregister/" + ConsulHttp.encode(e.id()), null);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.chassis.testkit.consul;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.chassis.core.config.Config;
 import dev.chassis.core.health.HealthCheck;
 import dev.chassis.core.health.HealthRegistry;
 import dev.chassis.core.health.HealthResult;
@@ -11,9 +12,11 @@ import dev.chassis.core.lifecycle.ShutdownPhase;
 import dev.chassis.discovery.HealthCheckSpec;
 import dev.chassis.discovery.Registration;
 import dev.chassis.discovery.ServiceInstance;
+import dev.chassis.discovery.consul.ConsulConfig;
 import dev.chassis.discovery.consul.ConsulServiceRegistry;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Runs the samples of the Consul sections of docs/discovery.md. */
@@ -45,6 +48,26 @@ class ConsulDocsExampleTest {
             lifecycle.start();
             lifecycle.shutdown();
             assertThat(simulator.services()).isEmpty();
+        }
+    }
+
+    @Test
+    void readsItsSettingsFromConfiguration() {
+        try (ConsulSimulator simulator = ConsulSimulator.builder().aclToken("s3cret").start()) {
+            // given
+            Map<String, String> env = Map.of("CHASSIS_DISCOVERY_CONSUL_AGENT", simulator.uri().toString(),
+                    "CHASSIS_DISCOVERY_CONSUL_TOKEN", "s3cret", "CHASSIS_DISCOVERY_CONSUL_READ_TIMEOUT", "3s");
+
+            // when
+            Config config = Config.builder().env(env).systemProperties(Map.of()).declare(ConsulConfig.KEYS).build();
+            try (ConsulServiceRegistry consul = ConsulServiceRegistry.builder().config(config).build()) {
+                consul.register(new Registration(ServiceInstance.of("orders", "orders-1", "127.0.0.1", 8080),
+                        HealthCheckSpec.ttl(Duration.ofSeconds(10))));
+            }
+
+            // then
+            assertThat(simulator.services()).containsKey("orders-1");
+            assertThat(config.toString()).doesNotContain("s3cret");
         }
     }
 

@@ -176,6 +176,25 @@ class ConsulServiceRegistryTest {
     }
 
     @Test
+    void registrationWithTheAgentUnreachableFailsFastAsRetryable() {
+        // given
+        URI closedPort;
+        try (ConsulSimulator gone = ConsulSimulator.start()) {
+            closedPort = gone.uri();
+        }
+        try (ConsulServiceRegistry r = fastRegistry(consul).agent(closedPort).build()) {
+            long start = System.nanoTime();
+
+            // when
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> r.register(ttlRegistration("orders-1")));
+
+            // then
+            assertThat(thrown).isInstanceOf(RetryableException.class).hasMessageContaining("unreachable");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void aWatchSeesTheCurrentViewAndEveryChange() {
         // given
         AgentCalls.registerHttpChecked(consul, "orders", "orders-1", 8081);
