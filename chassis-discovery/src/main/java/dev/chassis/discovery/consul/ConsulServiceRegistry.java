@@ -170,20 +170,7 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
      */
     public LifecycleAction deregistration() {
         return () -> {
-            reconciler.stop();
-            long deadline = System.nanoTime() + deregisterTimeout.toNanos();
-            for (String id : reconciler.instanceIds()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("no time left to deregister {} from consul; the agent removes it once critical", id);
-                    continue;
-                }
-                try {
-                    reconciler.deregister(id, Duration.ofNanos(left));
-                } catch (IOException e) {
-                    LOG.warn("could not deregister {} from consul: {}", id, ConsulHttp.describe(e));
-                }
-            }
+            reconciler.deregisterAll(deregisterTimeout);
             Thread.sleep(propagationDelay.toMillis());
         };
     }

@@ -112,8 +112,22 @@ final class Reconciler {
         return true;
     }
 
-    List<String> instanceIds() {
-        return List.copyOf(entries.keySet());
+    /** Stops, then deregisters everything within the budget however the agent behaves; logs failures. */
+    void deregisterAll(Duration budget) throws InterruptedException {
+        stop();
+        long deadline = System.nanoTime() + budget.toNanos();
+        for (String id : List.copyOf(entries.keySet())) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                LOG.warn("no time left to deregister {} from consul; the agent removes it once critical", id);
+                continue;
+            }
+            try {
+                deregister(id, Duration.ofNanos(left));
+            } catch (IOException e) {
+                LOG.warn("could not deregister {} from consul: {}", id, ConsulHttp.describe(e));
+            }
+        }
     }
 
     /** Stops heartbeats and re-registrations; registrations stay with the agent. */

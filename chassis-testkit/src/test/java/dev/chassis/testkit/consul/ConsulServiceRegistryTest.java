@@ -158,10 +158,11 @@ class ConsulServiceRegistryTest {
         }
     }
 
-    @Test
-    void registrationFailingWith500IsReportedRetryableAndRetriedInTheBackground() {
+    @ParameterizedTest
+    @EnumSource(Fault.class)
+    void registrationFailingIsReportedRetryableAndRetriedInTheBackground(Fault fault) {
         // given
-        consul.fault("/v1/agent/", Fault.ERROR_500);
+        consul.fault("/v1/agent/", fault);
 
         // when
         assertThatThrownBy(() -> registry.register(ttlRegistration("orders-1")))
@@ -172,7 +173,8 @@ class ConsulServiceRegistryTest {
 
         // then
         await().atMost(WAIT).until(() -> consul.checkStatus("service:orders-1").orElse(null) == CheckStatus.PASSING);
-        System.out.println("registration retried: attempts=" + consul.requestCount("PUT /v1/agent/service/register"));
+        System.out.println("registration with agent " + fault + " retried: attempts="
+                + consul.requestCount("PUT /v1/agent/service/register"));
     }
 
     @Test
@@ -216,18 +218,25 @@ class ConsulServiceRegistryTest {
     @Test
     void indexGoingBackwardsResetsToZeroAndBlockingResumes() {
         // given
+        for (int i = 0; i < 5; i++) {
+            AgentCalls.registerHttpChecked(consul, "payments", "payments-" + i, 9000 + i);
+        }
         AgentCalls.registerHttpChecked(consul, "orders", "orders-1", 8081);
         assertThat(ids(registry.healthyInstances("orders"))).containsExactly("orders-1");
 
         // when
+        consul.clearRequests();
         consul.setIndex(1);
         AgentCalls.registerHttpChecked(consul, "orders", "orders-2", 8082);
 
         // then
         await().atMost(WAIT).until(() -> ids(registry.healthyInstances("orders")).equals(List.of("orders-1", "orders-2")));
+        await("a query starting again from index 0 after the index went backwards").atMost(WAIT)
+                .until(() -> consul.requests().stream()
+                        .anyMatch(r -> r.endpoint().equals("GET /v1/health/service") && !r.uri().contains("index=")));
         double rate = queryRate(registry, "orders", Duration.ofSeconds(2));
         System.out.println("index backwards: view=" + ids(registry.healthyInstances("orders")) + " requests/s=" + rate);
-        assertThat(rate).isLessThan(2.0);
+        assertThat(rate).isLessThan(2.5);
     }
 
     @Test
@@ -246,7 +255,7 @@ class ConsulServiceRegistryTest {
         System.out.println("index 0: requests/s=" + rate + " (min query interval 200 ms)");
         assertThat(consul.requests()).filteredOn(r -> r.endpoint().equals("GET /v1/health/service"))
                 .noneMatch(r -> r.uri().contains("index=0"));
-        assertThat(rate).isBetween(2.0, 6.0);
+        assertThat(rate).isBetween(1.0, 6.0);
     }
 
     @Test
