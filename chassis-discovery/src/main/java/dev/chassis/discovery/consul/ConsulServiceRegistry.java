@@ -145,8 +145,9 @@ public final class ConsulServiceRegistry implements ServiceRegistry {
     }
 
     /**
-     * Watches a service. The listener is called on the service's watch thread, with the current
-     * view once the first answer is in and after every change of the passing instances.
+     * Watches a service. The listener is called with the current view once the first answer is in
+     * (on the calling thread if it already is) and after every change of the passing instances, on
+     * the service's watch thread; never concurrently.
      *
      * @param service the service name
      * @param listener the listener; must not block

@@ -17,6 +17,7 @@ import dev.chassis.discovery.consul.ConsulServiceRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Runs the samples of the Consul sections of docs/discovery.md. */
@@ -49,6 +50,20 @@ class ConsulDocsExampleTest {
             lifecycle.shutdown();
             assertThat(simulator.services()).isEmpty();
         }
+    }
+
+    @Test
+    void configurationHasDefaultsForEverySetting() {
+        Assumptions.assumeTrue(System.getenv().keySet().stream().noneMatch(k -> k.startsWith("CHASSIS_")));
+        // when
+        Config config = Config.builder().declare(ConsulConfig.KEYS).build();
+        ConsulServiceRegistry consul = ConsulServiceRegistry.builder().config(config).build();
+
+        // then
+        assertThat(config.get(ConsulConfig.AGENT)).isEqualTo(URI.create("http://127.0.0.1:8500"));
+        assertThat(config.find(ConsulConfig.TOKEN)).isEmpty();
+        assertThat(consul.toString()).contains("http://127.0.0.1:8500");
+        consul.close();
     }
 
     @Test

@@ -197,6 +197,21 @@ class ConsulServiceRegistryTest {
     }
 
     @Test
+    void looksUpInTheConfiguredDatacenter() {
+        // given
+        AgentCalls.registerHttpChecked(consul, "orders", "orders-1", 8081);
+        try (ConsulServiceRegistry r = fastRegistry(consul).datacenter("eu-west").build()) {
+            // when
+            List<ServiceInstance> found = r.healthyInstances("orders");
+
+            // then
+            assertThat(ids(found)).containsExactly("orders-1");
+            assertThat(consul.requests()).filteredOn(q -> q.endpoint().equals("GET /v1/health/service"))
+                    .isNotEmpty().allMatch(q -> q.uri().contains("dc=eu-west") && q.uri().contains("passing=true"));
+        }
+    }
+
+    @Test
     void aWatchSeesTheCurrentViewAndEveryChange() {
         // given
         AgentCalls.registerHttpChecked(consul, "orders", "orders-1", 8081);
