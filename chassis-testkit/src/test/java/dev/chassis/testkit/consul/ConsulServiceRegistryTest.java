@@ -98,7 +98,9 @@ class ConsulServiceRegistryTest {
         await().atMost(WAIT).until(() -> ids(registry.healthyInstances("orders")).equals(List.of("orders-1")));
 
         // when heartbeats are lost
+        long heartbeats = consul.requestCount("PUT /v1/agent/check/update");
         consul.fault("/v1/agent/check/", Fault.ERROR_500);
+        await().atMost(WAIT).until(() -> consul.requestCount("PUT /v1/agent/check/update") > heartbeats);
         consul.advance(TTL.plusSeconds(1));
 
         // then
@@ -218,13 +220,15 @@ class ConsulServiceRegistryTest {
         List<List<String>> seen = new CopyOnWriteArrayList<>();
 
         // when
-        try (Watch w = registry.watch("orders", (service, healthy) -> seen.add(ids(healthy)))) {
-            await().atMost(WAIT).until(() -> seen.size() == 1);
-            AgentCalls.registerHttpChecked(consul, "orders", "orders-2", 8082);
-            await().atMost(WAIT).until(() -> seen.size() == 2);
-            consul.setServiceStatus("orders-1", CheckStatus.CRITICAL);
-            await().atMost(WAIT).until(() -> seen.size() == 3);
-        }
+        Watch watch = registry.watch("orders", (service, healthy) -> seen.add(ids(healthy)));
+        await().atMost(WAIT).until(() -> seen.size() == 1);
+        AgentCalls.registerHttpChecked(consul, "orders", "orders-2", 8082);
+        await().atMost(WAIT).until(() -> seen.size() == 2);
+        consul.setServiceStatus("orders-1", CheckStatus.CRITICAL);
+        await().atMost(WAIT).until(() -> seen.size() == 3);
+        watch.close();
+        consul.setServiceStatus("orders-1", CheckStatus.PASSING);
+        await().atMost(WAIT).until(() -> ids(registry.healthyInstances("orders")).size() == 2);
 
         // then
         assertThat(seen).containsExactly(List.of("orders-1"), List.of("orders-1", "orders-2"), List.of("orders-2"));
