@@ -90,6 +90,8 @@ final class OrderSagaRabbitWorld implements AutoCloseable {
     final OutboxSchema outboxSchema = OutboxSchema.of(schema);
     /** The participants' and the relay's pool. */
     final HikariDataSource dataSource;
+    /** The test's own queries, in a pool no fault kills. */
+    private final HikariDataSource checks;
     /** Orders whose inventory reservation is never answered. */
     final Set<String> silentInventory = ConcurrentHashMap.newKeySet();
     private final List<HikariDataSource> pools = new ArrayList<>();
@@ -98,6 +100,7 @@ final class OrderSagaRabbitWorld implements AutoCloseable {
 
     OrderSagaRabbitWorld() throws Exception {
         dataSource = pool("participants");
+        checks = pool("checks");
         exec("CREATE SCHEMA " + schema);
         sagaSchema.create(dataSource);
         outboxSchema.create(dataSource);
@@ -262,7 +265,7 @@ final class OrderSagaRabbitWorld implements AutoCloseable {
     }
 
     long query(String sql) throws Exception {
-        try (java.sql.Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+        try (java.sql.Connection c = checks.getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
