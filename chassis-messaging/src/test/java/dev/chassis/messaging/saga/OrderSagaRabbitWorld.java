@@ -141,7 +141,15 @@ final class OrderSagaRabbitWorld implements AutoCloseable {
 
     /** A pool whose sessions are named {@code it-<id>-<role>}, so a test can terminate them. */
     HikariDataSource pool(String role) {
+        return pool(role, null);
+    }
+
+    /** A pool as {@link #pool(String)} whose sessions have the given schema first on the search path. */
+    HikariDataSource pool(String role, @Nullable String searchPath) {
         HikariConfig config = new HikariConfig();
+        if (searchPath != null) {
+            config.setSchema(searchPath);
+        }
         config.setJdbcUrl(PG_URL);
         config.setUsername(PG_USER);
         config.setMaximumPoolSize(8);
@@ -180,6 +188,11 @@ final class OrderSagaRabbitWorld implements AutoCloseable {
                 .schema(outboxSchema).eventBus(bus).pollInterval(Duration.ofMillis(50)).build());
         relay.start();
         return relay;
+    }
+
+    /** Notes a queue (with its retry queues) to delete on close. */
+    void registerQueue(String queue, RetryPolicy retry) {
+        queues.put(queue, retry);
     }
 
     /** Subscribes the orchestrator to the replies, through the helper. */
