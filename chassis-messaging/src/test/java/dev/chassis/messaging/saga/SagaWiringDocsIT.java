@@ -20,7 +20,6 @@ import dev.chassis.messaging.saga.OrderSagaRabbitWorld.Order;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +106,6 @@ class SagaWiringDocsIT {
                 .until(() -> orchestrator.status(sagaId).orElseThrow().state() == SagaState.COMPLETED);
         assertThat(orchestrator.status(sagaId).orElseThrow().data()).contains("\"reservationId\": \"r-o-42\"");
         assertThat(world.effects("o-42", "reserved")).isEqualTo(1);
-        assertThat(Map.of("replies", orchestrator.metrics().repliesApplied())).containsEntry("replies", 1L);
+        assertThat(orchestrator.metrics().repliesApplied()).isEqualTo(1);
     }
 }
