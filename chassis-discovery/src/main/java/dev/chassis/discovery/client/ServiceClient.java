@@ -1,0 +1,564 @@
+package dev.chassis.discovery.client;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.chassis.core.context.CorrelationContext;
+import dev.chassis.core.context.CorrelationId;
+import dev.chassis.core.resilience.CircuitBreakerConfig;
+import dev.chassis.core.resilience.CircuitBreakerRegistry;
+import dev.chassis.core.resilience.CircuitOpenException;
+import dev.chassis.core.resilience.Resilience;
+import dev.chassis.core.resilience.TimeoutExceededException;
+import dev.chassis.discovery.ServiceInstance;
+import dev.chassis.discovery.ServiceRegistry;
+import dev.chassis.discovery.balancer.CallOutcome;
+import dev.chassis.discovery.balancer.LoadBalancer;
+import dev.chassis.discovery.balancer.OutlierEjection;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An HTTP client that calls services by name. A request to {@code http://order-service/orders/1}
+ * goes to one of {@code order-service}'s healthy instances in the {@link ServiceRegistry}, chosen by
+ * the {@link LoadBalancer}, with the host and port replaced and the scheme, path and query kept:
+ *
+ * <pre>{@code
+ * ServiceClient client = ServiceClient.builder(registry)
+ *         .loadBalancer(LoadBalancer.roundRobin().withOutlierEjection(OutlierEjection.ofDefaults()))
+ *         .timeout(Duration.ofSeconds(2))
+ *         .build();
+ * HttpResponse<String> response = client.send(
+ *         HttpRequest.newBuilder(URI.create("http://order-service/orders/1")).build(),
+ *         HttpResponse.BodyHandlers.ofString());
+ * }</pre>
+ *
+ * <p>Each attempt:
+ * <ul>
+ *   <li>passes the instance's circuit breaker, named {@code service/instanceId}, from the
+ *       {@link CircuitBreakerRegistry} given (so the admin routes show them); an instance whose breaker
+ *       is open is skipped without counting as an attempt. 5xx responses, connection failures and
+ *       timeouts count as the breaker's failures;</li>
+ *   <li>has a timeout: the request's own {@link HttpRequest#timeout()}, or the client's
+ *       {@linkplain Builder#timeout(Duration) default}, and at most the breaker's timeout;</li>
+ *   <li>carries {@value CorrelationId#HTTP_HEADER} (and {@value CorrelationId#CAUSATION_HTTP_HEADER})
+ *       from the current {@link CorrelationContext}, and W3C {@code traceparent}/{@code tracestate}
+ *       from the current OpenTelemetry context if its span is valid, unless the request sets them.</li>
+ * </ul>
+ *
+ * <p>Idempotent requests ({@code GET}, {@code HEAD}, {@code OPTIONS}, {@code PUT}, {@code DELETE},
+ * {@code TRACE}, or any request with an {@value #IDEMPOTENCY_KEY_HEADER} header) are retried after
+ * a connection failure, a timeout or a 5xx, on an instance not tried yet when there is one, up to
+ * {@linkplain Builder#maxAttempts(int) maxAttempts} in all and without delay. Other requests
+ * ({@code POST}, {@code PATCH}) are sent once. The request's body publisher must support being sent
+ * more than once for retries ({@code ofString}, {@code ofByteArray} and {@code ofFile} do).
+ *
+ * <p>If every attempt ended in a 5xx, the last response is returned. Otherwise failures are thrown,
+ * each listing the {@linkplain ServiceCallException#attempts() attempts}:
+ * {@link NoInstanceAvailableException}, {@link AllCircuitsOpenException},
+ * {@link ServiceTimeoutException}, or {@link ServiceCallException} for connection failures.
+ *
+ * <p>Instances are thread-safe and intended to be shared; the client holds no resources of its own.
+ */
+public final class ServiceClient {
+    /** The header that marks a request as safe to retry, whatever its method (and lets the server deduplicate). */
+    public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+
+    private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
+    private static final TextMapSetter<HttpRequest.Builder> SETTER = (builder, key, value) -> {
+        if (builder != null) {
+            builder.header(key, value);
+        }
+    };
+
+    private final ServiceRegistry registry;
+    private final HttpClient http;
+    private final LoadBalancer balancer;
+    private final CircuitBreakerRegistry breakers;
+    private final @Nullable CircuitBreakerConfig breakerConfig;
+    private final Duration timeout;
+    private final int maxAttempts;
+    private final ConcurrentMap<String, Guard> guards = new ConcurrentHashMap<>();
+
+    private ServiceClient(Builder b) {
+        this.registry = b.registry;
+        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.balancer = b.balancer;
+        this.breakers = b.breakers;
+        this.breakerConfig = b.breakerConfig;
+        this.timeout = b.timeout;
+        this.maxAttempts = b.maxAttempts;
+    }
+
+    /**
+     * A builder for a client that looks services up in the given registry.
+     *
+     * @param registry where instances are found
+     * @return a new builder with the defaults
+     */
+    public static Builder builder(ServiceRegistry registry) {
+        return new Builder(requireNonNull(registry, "registry"));
+    }
+
+    /**
+     * Sends a request to an instance of the service named by the URI's host, retrying idempotent
+     * requests as described above.
+     *
+     * @param request the request, e.g. to {@code http://order-service/orders/1}
+     * @param handler the body handler, used for every attempt
+     * @param <T> the body type
+     * @return the first response below 500, or the last 5xx response when every attempt got one
+     * @throws NoInstanceAvailableException if the registry knows no healthy instance
+     * @throws AllCircuitsOpenException if every instance that could be tried has an open breaker
+     * @throws ServiceTimeoutException if the last attempt timed out
+     * @throws ServiceCallException if the last attempt failed to connect or lost its connection, or the
+     *     calling thread was interrupted (its interrupt flag is then set again)
+     * @throws IllegalArgumentException if the URI has no host or a scheme other than http or https
+     */
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        requireNonNull(request, "request");
+        requireNonNull(handler, "handler");
+        URI uri = request.uri();
+        String service = serviceName(uri);
+        boolean idempotent = isIdempotent(request);
+        int allowed = idempotent ? maxAttempts : 1;
+        List<ServiceInstance> instances = registry.healthyInstances(service);
+        if (instances.isEmpty()) {
+            throw new NoInstanceAvailableException(service);
+        }
+        List<Attempt> attempts = new ArrayList<>(1);
+        Set<String> tried = new HashSet<>(4);
+        Map<String, Duration> open = null;
+        HttpResponse<T> lastServerError = null;
+        Exception lastFailure = null;
+        while (attempts.size() < allowed) {
+            long now = System.nanoTime();
+            List<ServiceInstance> available = instances;
+            for (int i = 0; i < instances.size(); i++) {
+                ServiceInstance candidate = instances.get(i);
+                Guard g = guards.get(candidate.id());
+                boolean skip = (open != null && open.containsKey(candidate.id())) || (g != null && g.knownOpen(now));
+                if (skip) {
+                    if (open == null) {
+                        open = new LinkedHashMap<>();
+                    }
+                    open.putIfAbsent(candidate.id(), Duration.ZERO);
+                    if (available == instances) {
+                        available = new ArrayList<>(instances.subList(0, i));
+                    }
+                } else if (available != instances) {
+                    available.add(candidate);
+                }
+            }
+            if (available.isEmpty()) {
+                break;
+            }
+            List<ServiceInstance> candidates = available;
+            if (!tried.isEmpty()) {
+                List<ServiceInstance> fresh = new ArrayList<>(available.size());
+                for (ServiceInstance c : available) {
+                    if (!tried.contains(c.id())) {
+                        fresh.add(c);
+                    }
+                }
+                if (!fresh.isEmpty()) {
+                    candidates = fresh;
+                }
+            }
+            ServiceInstance instance = balancer.choose(service, candidates);
+            Guard guard = guard(instance);
+            HttpRequest attemptRequest = attemptRequest(request, instance);
+            Duration attemptTimeout = min(attemptRequest.timeout().orElse(timeout), guard.timeout);
+            AttemptCall<T> call = new AttemptCall<>(http, attemptRequest, handler, balancer, instance);
+            try {
+                HttpResponse<T> response = guard.resilience.call(call);
+                balancer.onComplete(instance, CallOutcome.SUCCESS, call.elapsed());
+                discard(lastServerError);
+                return response;
+            } catch (CircuitOpenException e) {
+                guard.openFor(e.retryAfter());
+                if (open == null) {
+                    open = new LinkedHashMap<>();
+                }
+                open.put(instance.id(), e.retryAfter());
+                continue;
+            } catch (ServerError e) {
+                @SuppressWarnings("unchecked")
+                HttpResponse<T> response = (HttpResponse<T>) e.response;
+                discard(lastServerError);
+                lastServerError = response;
+                lastFailure = null;
+                record(attempts, call, CallOutcome.SERVER_ERROR, "HTTP " + response.statusCode());
+            } catch (TimeoutExceededException | HttpTimeoutException e) {
+                if (e instanceof HttpConnectTimeoutException) {
+                    record(attempts, call, CallOutcome.CONNECTION_FAILURE, describe(e));
+                } else {
+                    record(attempts, call, CallOutcome.TIMEOUT, "no response within " + attemptTimeout);
+                }
+                lastServerError = discard(lastServerError);
+                lastFailure = e;
+            } catch (IOException e) {
+                record(attempts, call, CallOutcome.CONNECTION_FAILURE, describe(e));
+                lastServerError = discard(lastServerError);
+                lastFailure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                call.complete(CallOutcome.CANCELLED);
+                throw new ServiceCallException(service, attempts, "interrupted while calling service '" + service
+                        + "' at " + instance.id(), e);
+            } catch (RuntimeException e) {
+                call.complete(CallOutcome.CANCELLED);
+                throw e;
+            } catch (Exception e) {
+                call.complete(CallOutcome.CANCELLED);
+                throw new IllegalStateException("unexpected checked exception from the HTTP client", e);
+            }
+            tried.add(instance.id());
+        }
+        if (lastServerError != null) {
+            return lastServerError;
+        }
+        if (attempts.isEmpty()) {
+            throw new AllCircuitsOpenException(service, List.copyOf(open == null ? Set.of() : open.keySet()), attempts);
+        }
+        String why = attempts.size() < allowed ? "; no further instance to try (open breakers: "
+                + (open == null ? "none" : open.keySet()) + ")"
+                : idempotent ? "" : "; not retried: " + request.method() + " is not idempotent (add an "
+                        + IDEMPOTENCY_KEY_HEADER + " header to allow retries)";
+        Attempt last = attempts.get(attempts.size() - 1);
+        if (last.outcome() == CallOutcome.TIMEOUT) {
+            throw new ServiceTimeoutException(service, timeoutOf(lastFailure, request), attempts, why, lastFailure);
+        }
+        throw new ServiceCallException(service, attempts, "call to service '" + service + "' failed after "
+                + attempts.size() + " attempt(s)" + why + "; attempts: " + attempts, lastFailure);
+    }
+
+    private Duration timeoutOf(@Nullable Exception failure, HttpRequest request) {
+        if (failure instanceof TimeoutExceededException t) {
+            return t.timeout();
+        }
+        return request.timeout().orElse(timeout);
+    }
+
+    /**
+     * The load balancer this client uses.
+     *
+     * @return the balancer
+     */
+    public LoadBalancer loadBalancer() {
+        return balancer;
+    }
+
+    /**
+     * The registry of the per-instance circuit breakers.
+     *
+     * @return the registry given to the builder, or the client's own
+     */
+    public CircuitBreakerRegistry circuitBreakers() {
+        return breakers;
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceClient[" + balancer + ", timeout=" + timeout + ", maxAttempts=" + maxAttempts + "]";
+    }
+
+    static String serviceName(URI uri) {
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+            throw new IllegalArgumentException("the request URI must be http or https and name a service as its host,"
+                    + " e.g. http://order-service/orders/1; was " + uri);
+        }
+        String host = uri.getHost();
+        if (host == null) {
+            // names that are not valid host names (e.g. with '_') leave getHost() empty; take the authority
+            String authority = uri.getRawAuthority();
+            if (authority != null) {
+                int at = authority.lastIndexOf('@');
+                host = authority.substring(at + 1);
+                int colon = host.indexOf(':');
+                host = colon >= 0 ? host.substring(0, colon) : host;
+            }
+        }
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("the request URI must name a service as its host,"
+                    + " e.g. http://order-service/orders/1; was " + uri);
+        }
+        return host;
+    }
+
+    static boolean isIdempotent(HttpRequest request) {
+        switch (request.method()) {
+            case "GET":
+            case "HEAD":
+            case "OPTIONS":
+            case "PUT":
+            case "DELETE":
+            case "TRACE":
+                return true;
+            default:
+                return request.headers().firstValue(IDEMPOTENCY_KEY_HEADER).isPresent();
+        }
+    }
+
+    static URI instanceUri(URI original, ServiceInstance instance) {
+        String host = instance.host();
+        StringBuilder s = new StringBuilder(64).append(original.getScheme()).append("://");
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            s.append('[').append(host).append(']');
+        } else {
+            s.append(host);
+        }
+        s.append(':').append(instance.port());
+        String path = original.getRawPath();
+        if (path != null) {
+            s.append(path);
+        }
+        String query = original.getRawQuery();
+        if (query != null) {
+            s.append('?').append(query);
+        }
+        return URI.create(s.toString());
+    }
+
+    private HttpRequest attemptRequest(HttpRequest request, ServiceInstance instance) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> true)
+                .uri(instanceUri(request.uri(), instance));
+        if (request.timeout().isEmpty()) {
+            b.timeout(timeout);
+        }
+        var headers = request.headers();
+        CorrelationContext correlation = CorrelationContext.current().orElse(null);
+        if (correlation != null && headers.firstValue(CorrelationId.HTTP_HEADER).isEmpty()) {
+            b.header(CorrelationId.HTTP_HEADER, correlation.correlationId());
+            correlation.causationId().ifPresent(c -> {
+                if (headers.firstValue(CorrelationId.CAUSATION_HTTP_HEADER).isEmpty()) {
+                    b.header(CorrelationId.CAUSATION_HTTP_HEADER, c);
+                }
+            });
+        }
+        if (headers.firstValue("traceparent").isEmpty() && Span.current().getSpanContext().isValid()) {
+            W3C.inject(Context.current(), b, SETTER);
+        }
+        return b.build();
+    }
+
+    private Guard guard(ServiceInstance instance) {
+        Guard g = guards.get(instance.id());
+        if (g != null) {
+            return g;
+        }
+        return guards.computeIfAbsent(instance.id(), id -> {
+            String name = instance.service() + "/" + id;
+            var breaker = breakerConfig == null ? breakers.circuitBreaker(name) : breakers.circuitBreaker(name, breakerConfig);
+            return new Guard(Resilience.builder(name).circuitBreaker(breaker).build(), breaker.config().timeout());
+        });
+    }
+
+    private static void record(List<Attempt> attempts, AttemptCall<?> call, CallOutcome outcome, String detail) {
+        Duration elapsed = call.complete(outcome);
+        attempts.add(new Attempt(call.instance.id(), outcome, detail, elapsed));
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Closes the body of a response that will not be returned, if it is a stream. */
+    private static <T> @Nullable HttpResponse<T> discard(@Nullable HttpResponse<T> response) {
+        if (response != null && response.body() instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // the body is being dropped anyway
+            }
+        }
+        return null;
+    }
+
+    /** An instance's breaker (inside a {@link Resilience}) and when it was last seen open. */
+    private static final class Guard {
+        final Resilience resilience;
+        final Duration timeout;
+        private volatile long openUntilNanos;
+
+        Guard(Resilience resilience, Duration timeout) {
+            this.resilience = resilience;
+            this.timeout = timeout;
+        }
+
+        boolean knownOpen(long now) {
+            long until = openUntilNanos;
+            return until != 0 && now - until < 0;
+        }
+
+        void openFor(Duration retryAfter) {
+            openUntilNanos = retryAfter.isZero() ? 0 : System.nanoTime() + retryAfter.toNanos();
+        }
+    }
+
+    /** A 5xx response, thrown inside the breaker so that it counts as a failure. */
+    private static final class ServerError extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient HttpResponse<?> response;
+
+        ServerError(HttpResponse<?> response) {
+            super("HTTP " + response.statusCode(), null, false, false);
+            this.response = response;
+        }
+    }
+
+    /** One attempt: tells the balancer when it really starts (the breaker admitted it) and ends. */
+    private static final class AttemptCall<T> implements dev.chassis.core.resilience.CheckedCallable<HttpResponse<T>, Exception> {
+        final HttpClient http;
+        final HttpRequest request;
+        final HttpResponse.BodyHandler<T> handler;
+        final LoadBalancer balancer;
+        final ServiceInstance instance;
+        private long startNanos;
+        private boolean started;
+
+        AttemptCall(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler, LoadBalancer balancer,
+                ServiceInstance instance) {
+            this.http = http;
+            this.request = request;
+            this.handler = handler;
+            this.balancer = balancer;
+            this.instance = instance;
+        }
+
+        @Override
+        public HttpResponse<T> call() throws Exception {
+            started = true;
+            balancer.onStart(instance);
+            startNanos = System.nanoTime();
+            HttpResponse<T> response = http.send(request, handler);
+            if (response.statusCode() >= 500) {
+                throw new ServerError(response);
+            }
+            return response;
+        }
+
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startNanos);
+        }
+
+        /** Tells the balancer the outcome if the attempt started; returns its duration. */
+        Duration complete(CallOutcome outcome) {
+            if (!started) {
+                return Duration.ZERO;
+            }
+            Duration elapsed = elapsed();
+            balancer.onComplete(instance, outcome, elapsed);
+            return elapsed;
+        }
+    }
+
+    /** Builds a {@link ServiceClient}. Not thread-safe; {@link #build()} takes a snapshot. */
+    public static final class Builder {
+        private final ServiceRegistry registry;
+        private @Nullable HttpClient http;
+        private LoadBalancer balancer = LoadBalancer.powerOfTwoChoices().withOutlierEjection(OutlierEjection.ofDefaults());
+        private CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        private @Nullable CircuitBreakerConfig breakerConfig;
+        private Duration timeout = Duration.ofSeconds(2);
+        private int maxAttempts = 3;
+
+        private Builder(ServiceRegistry registry) {
+            this.registry = registry;
+        }
+
+        /**
+         * @param http the JDK client that sends the requests; default one with a 2 s connect timeout
+         * @return this builder
+         */
+        public Builder httpClient(HttpClient http) {
+            this.http = requireNonNull(http, "http");
+            return this;
+        }
+
+        /**
+         * @param balancer chooses instances; default power of two choices with the default outlier ejection
+         * @return this builder
+         */
+        public Builder loadBalancer(LoadBalancer balancer) {
+            this.balancer = requireNonNull(balancer, "balancer");
+            return this;
+        }
+
+        /**
+         * @param breakers where the per-instance breakers ({@code service/instanceId}) are created and
+         *     shown; default a registry of the client's own with the default breaker configuration
+         * @return this builder
+         */
+        public Builder circuitBreakers(CircuitBreakerRegistry breakers) {
+            this.breakers = requireNonNull(breakers, "breakers");
+            return this;
+        }
+
+        /**
+         * @param config the configuration of the per-instance breakers; default the breaker registry's
+         * @return this builder
+         */
+        public Builder circuitBreakerConfig(CircuitBreakerConfig config) {
+            this.breakerConfig = requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * @param timeout the timeout of one attempt for requests without their own, positive; default 2 s
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            if (requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param attempts how many attempts an idempotent request gets in all, at least 1; default 3
+         * @return this builder
+         */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, was " + attempts);
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * Builds the client.
+         *
+         * @return the client
+         */
+        public ServiceClient build() {
+            return new ServiceClient(this);
+        }
+    }
+}
