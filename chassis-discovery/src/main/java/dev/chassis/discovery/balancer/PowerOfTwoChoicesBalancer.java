@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Two random candidates, the cheaper wins: cost = (in-flight + 1) x latency average. The average
  * is a per-call EWMA (weight {@value #WEIGHT}) rather than a peak-sensitive one, so that a single
- * pause on a fast instance does not push its traffic onto a slow one for long. Between calls the
- * average fades towards zero with time constant {@link #FADE_MILLIS}, which lets an instance that
- * lost every comparison be tried again later.
+ * pause on a fast instance does not push its traffic onto a slow one for long. In the cost, the
+ * average fades towards zero with the time since the instance's last call (time constant
+ * {@link #FADE_MILLIS}), which lets an instance that lost every comparison be tried again later;
+ * the average itself only changes with calls.
  */
 final class PowerOfTwoChoicesBalancer implements LoadBalancer {
     static final double WEIGHT = 0.2;
@@ -108,8 +109,7 @@ final class PowerOfTwoChoicesBalancer implements LoadBalancer {
                     averageNanos = nanos;
                     measured = true;
                 } else {
-                    double faded = averageNanos * Math.exp(-Math.max(0, now - lastMillis) / FADE_MILLIS);
-                    averageNanos = faded + WEIGHT * (nanos - faded);
+                    averageNanos += WEIGHT * (nanos - averageNanos);
                 }
                 lastMillis = now;
             }

@@ -131,7 +131,8 @@ public final class ServiceClient {
      * @throws ServiceTimeoutException if the last attempt timed out
      * @throws ServiceCallException if the last attempt failed to connect or lost its connection, or the
      *     calling thread was interrupted (its interrupt flag is then set again)
-     * @throws IllegalArgumentException if the URI has no host or a scheme other than http or https
+     * @throws IllegalArgumentException if the URI has no host or a scheme other than http or https (the
+     *     JDK's {@code HttpRequest} already requires both; a port in the URI is ignored)
      */
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         requireNonNull(request, "request");
@@ -288,16 +289,6 @@ public final class ServiceClient {
                     + " e.g. http://order-service/orders/1; was " + uri);
         }
         String host = uri.getHost();
-        if (host == null) {
-            // names that are not valid host names (e.g. with '_') leave getHost() empty; take the authority
-            String authority = uri.getRawAuthority();
-            if (authority != null) {
-                int at = authority.lastIndexOf('@');
-                host = authority.substring(at + 1);
-                int colon = host.indexOf(':');
-                host = colon >= 0 ? host.substring(0, colon) : host;
-            }
-        }
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("the request URI must name a service as its host,"
                     + " e.g. http://order-service/orders/1; was " + uri);
