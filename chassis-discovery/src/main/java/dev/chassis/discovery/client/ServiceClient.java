@@ -146,7 +146,7 @@ public final class ServiceClient {
             throw new NoInstanceAvailableException(service);
         }
         List<Attempt> attempts = new ArrayList<>(1);
-        Set<String> tried = new HashSet<>(4);
+        Set<String> tried = null;
         Map<String, Duration> open = null;
         HttpResponse<T> lastServerError = null;
         Exception lastFailure = null;
@@ -173,7 +173,7 @@ public final class ServiceClient {
                 break;
             }
             List<ServiceInstance> candidates = available;
-            if (!tried.isEmpty()) {
+            if (tried != null) {
                 List<ServiceInstance> fresh = new ArrayList<>(available.size());
                 for (ServiceInstance c : available) {
                     if (!tried.contains(c.id())) {
@@ -231,6 +231,9 @@ public final class ServiceClient {
             } catch (Exception e) {
                 call.complete(CallOutcome.CANCELLED);
                 throw new IllegalStateException("unexpected checked exception from the HTTP client", e);
+            }
+            if (tried == null) {
+                tried = new HashSet<>(4);
             }
             tried.add(instance.id());
         }

@@ -49,9 +49,9 @@ class ServiceClientBalancingTest {
     @Test
     void powerOfTwoChoicesCutsTheTailWhenOneInstanceIsSlow() throws Exception {
         // given: three instances, one five times slower than the others
-        instance("orders-a").delayMillis(4);
-        instance("orders-b").delayMillis(4);
-        TestInstance slow = instance("orders-c").delayMillis(20);
+        instance("orders-a").delayMillis(10);
+        instance("orders-b").delayMillis(10);
+        TestInstance slow = instance("orders-c").delayMillis(50);
         ServiceClient roundRobin = ServiceClient.builder(registry).httpClient(http)
                 .loadBalancer(LoadBalancer.roundRobin()).build();
         ServiceClient p2c = ServiceClient.builder(registry).httpClient(http)
