@@ -14,10 +14,6 @@ import dev.chassis.discovery.ServiceRegistry;
 import dev.chassis.discovery.balancer.CallOutcome;
 import dev.chassis.discovery.balancer.LoadBalancer;
 import dev.chassis.discovery.balancer.OutlierEjection;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapSetter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -82,13 +78,6 @@ public final class ServiceClient {
     /** The header that marks a request as safe to retry, whatever its method (and lets the server deduplicate). */
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
-    private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
-    private static final TextMapSetter<HttpRequest.Builder> SETTER = (builder, key, value) -> {
-        if (builder != null) {
-            builder.header(key, value);
-        }
-    };
-
     private final ServiceRegistry registry;
     private final HttpClient http;
     private final LoadBalancer balancer;
@@ -138,8 +127,8 @@ public final class ServiceClient {
         requireNonNull(request, "request");
         requireNonNull(handler, "handler");
         URI uri = request.uri();
-        String service = serviceName(uri);
-        boolean idempotent = isIdempotent(request);
+        String service = ServiceRequests.serviceName(uri);
+        boolean idempotent = ServiceRequests.isIdempotent(request);
         int allowed = idempotent ? maxAttempts : 1;
         List<ServiceInstance> instances = registry.healthyInstances(service);
         if (instances.isEmpty()) {
@@ -186,7 +175,7 @@ public final class ServiceClient {
             }
             ServiceInstance instance = balancer.choose(service, candidates);
             Guard guard = guard(instance);
-            HttpRequest attemptRequest = attemptRequest(request, instance);
+            HttpRequest attemptRequest = ServiceRequests.forInstance(request, instance, timeout);
             Duration attemptTimeout = min(attemptRequest.timeout().orElse(timeout), guard.timeout);
             AttemptCall<T> call = new AttemptCall<>(http, attemptRequest, handler, balancer, instance);
             try {
@@ -201,7 +190,7 @@ public final class ServiceClient {
                 }
                 open.put(instance.id(), e.retryAfter());
                 continue;
-            } catch (ServerError e) {
+            } catch (AttemptCall.ServerError e) {
                 @SuppressWarnings("unchecked")
                 HttpResponse<T> response = (HttpResponse<T>) e.response;
                 discard(lastServerError);
@@ -285,76 +274,6 @@ public final class ServiceClient {
         return "ServiceClient[" + balancer + ", timeout=" + timeout + ", maxAttempts=" + maxAttempts + "]";
     }
 
-    static String serviceName(URI uri) {
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            throw new IllegalArgumentException("the request URI must be http or https and name a service as its host,"
-                    + " e.g. http://order-service/orders/1; was " + uri);
-        }
-        String host = uri.getHost();
-        if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("the request URI must name a service as its host,"
-                    + " e.g. http://order-service/orders/1; was " + uri);
-        }
-        return host;
-    }
-
-    static boolean isIdempotent(HttpRequest request) {
-        switch (request.method()) {
-            case "GET":
-            case "HEAD":
-            case "OPTIONS":
-            case "PUT":
-            case "DELETE":
-            case "TRACE":
-                return true;
-            default:
-                return request.headers().firstValue(IDEMPOTENCY_KEY_HEADER).isPresent();
-        }
-    }
-
-    static URI instanceUri(URI original, ServiceInstance instance) {
-        String host = instance.host();
-        StringBuilder s = new StringBuilder(64).append(original.getScheme()).append("://");
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            s.append('[').append(host).append(']');
-        } else {
-            s.append(host);
-        }
-        s.append(':').append(instance.port());
-        String path = original.getRawPath();
-        if (path != null) {
-            s.append(path);
-        }
-        String query = original.getRawQuery();
-        if (query != null) {
-            s.append('?').append(query);
-        }
-        return URI.create(s.toString());
-    }
-
-    private HttpRequest attemptRequest(HttpRequest request, ServiceInstance instance) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> true)
-                .uri(instanceUri(request.uri(), instance));
-        if (request.timeout().isEmpty()) {
-            b.timeout(timeout);
-        }
-        var headers = request.headers();
-        CorrelationContext correlation = CorrelationContext.current().orElse(null);
-        if (correlation != null && headers.firstValue(CorrelationId.HTTP_HEADER).isEmpty()) {
-            b.header(CorrelationId.HTTP_HEADER, correlation.correlationId());
-            correlation.causationId().ifPresent(c -> {
-                if (headers.firstValue(CorrelationId.CAUSATION_HTTP_HEADER).isEmpty()) {
-                    b.header(CorrelationId.CAUSATION_HTTP_HEADER, c);
-                }
-            });
-        }
-        if (headers.firstValue("traceparent").isEmpty() && Span.current().getSpanContext().isValid()) {
-            W3C.inject(Context.current(), b, SETTER);
-        }
-        return b.build();
-    }
-
     private Guard guard(ServiceInstance instance) {
         Guard g = guards.get(instance.id());
         if (g != null) {
@@ -391,84 +310,6 @@ public final class ServiceClient {
             }
         }
         return null;
-    }
-
-    /** An instance's breaker (inside a {@link Resilience}) and when it was last seen open. */
-    private static final class Guard {
-        final Resilience resilience;
-        final Duration timeout;
-        private volatile long openUntilNanos;
-
-        Guard(Resilience resilience, Duration timeout) {
-            this.resilience = resilience;
-            this.timeout = timeout;
-        }
-
-        boolean knownOpen(long now) {
-            long until = openUntilNanos;
-            return until != 0 && now - until < 0;
-        }
-
-        void openFor(Duration retryAfter) {
-            openUntilNanos = retryAfter.isZero() ? 0 : System.nanoTime() + retryAfter.toNanos();
-        }
-    }
-
-    /** A 5xx response, thrown inside the breaker so that it counts as a failure. */
-    private static final class ServerError extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient HttpResponse<?> response;
-
-        ServerError(HttpResponse<?> response) {
-            super("HTTP " + response.statusCode(), null, false, false);
-            this.response = response;
-        }
-    }
-
-    /** One attempt: tells the balancer when it really starts (the breaker admitted it) and ends. */
-    private static final class AttemptCall<T> implements dev.chassis.core.resilience.CheckedCallable<HttpResponse<T>, Exception> {
-        final HttpClient http;
-        final HttpRequest request;
-        final HttpResponse.BodyHandler<T> handler;
-        final LoadBalancer balancer;
-        final ServiceInstance instance;
-        private long startNanos;
-        private boolean started;
-
-        AttemptCall(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler, LoadBalancer balancer,
-                ServiceInstance instance) {
-            this.http = http;
-            this.request = request;
-            this.handler = handler;
-            this.balancer = balancer;
-            this.instance = instance;
-        }
-
-        @Override
-        public HttpResponse<T> call() throws Exception {
-            started = true;
-            balancer.onStart(instance);
-            startNanos = System.nanoTime();
-            HttpResponse<T> response = http.send(request, handler);
-            if (response.statusCode() >= 500) {
-                throw new ServerError(response);
-            }
-            return response;
-        }
-
-        Duration elapsed() {
-            return Duration.ofNanos(System.nanoTime() - startNanos);
-        }
-
-        /** Tells the balancer the outcome if the attempt started; returns its duration. */
-        Duration complete(CallOutcome outcome) {
-            if (!started) {
-                return Duration.ZERO;
-            }
-            Duration elapsed = elapsed();
-            balancer.onComplete(instance, outcome, elapsed);
-            return elapsed;
-        }
     }
 
     /** Builds a {@link ServiceClient}. Not thread-safe; {@link #build()} takes a snapshot. */
