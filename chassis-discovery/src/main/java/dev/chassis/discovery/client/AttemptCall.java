@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** One attempt: tells the balancer when it really starts (the breaker admitted it) and ends. */
 final class AttemptCall<T> implements CheckedCallable<HttpResponse<T>, Exception> {
@@ -16,16 +18,20 @@ final class AttemptCall<T> implements CheckedCallable<HttpResponse<T>, Exception
     final HttpResponse.BodyHandler<T> handler;
     final LoadBalancer balancer;
     final ServiceInstance instance;
+    final Guard guard;
+    final Duration attemptTimeout;
     private long startNanos;
     private boolean started;
 
     AttemptCall(HttpClient http, HttpRequest request, HttpResponse.BodyHandler<T> handler, LoadBalancer balancer,
-            ServiceInstance instance) {
+            ServiceInstance instance, Guard guard, Duration attemptTimeout) {
         this.http = http;
         this.request = request;
         this.handler = handler;
         this.balancer = balancer;
         this.instance = instance;
+        this.guard = guard;
+        this.attemptTimeout = attemptTimeout;
     }
 
     @Override
@@ -38,6 +44,19 @@ final class AttemptCall<T> implements CheckedCallable<HttpResponse<T>, Exception
             throw new ServerError(response);
         }
         return response;
+    }
+
+    /** The same attempt without blocking; a 5xx fails the stage with {@link ServerError}. */
+    CompletableFuture<HttpResponse<T>> callAsync() {
+        started = true;
+        balancer.onStart(instance);
+        startNanos = System.nanoTime();
+        return http.sendAsync(request, handler).thenApply(response -> {
+            if (response.statusCode() >= 500) {
+                throw new CompletionException(new ServerError(response));
+            }
+            return response;
+        });
     }
 
     Duration elapsed() {

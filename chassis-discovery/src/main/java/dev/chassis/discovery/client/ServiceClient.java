@@ -6,28 +6,17 @@ import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.context.CorrelationId;
 import dev.chassis.core.resilience.CircuitBreakerConfig;
 import dev.chassis.core.resilience.CircuitBreakerRegistry;
-import dev.chassis.core.resilience.CircuitOpenException;
 import dev.chassis.core.resilience.Resilience;
-import dev.chassis.core.resilience.TimeoutExceededException;
 import dev.chassis.discovery.ServiceInstance;
 import dev.chassis.discovery.ServiceRegistry;
-import dev.chassis.discovery.balancer.CallOutcome;
 import dev.chassis.discovery.balancer.LoadBalancer;
 import dev.chassis.discovery.balancer.OutlierEjection;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +56,9 @@ import org.jspecify.annotations.Nullable;
  * ({@code POST}, {@code PATCH}) are sent once. The request's body publisher must support being sent
  * more than once for retries ({@code ofString}, {@code ofByteArray} and {@code ofFile} do).
  *
+ * <p>{@link #sendAsync(HttpRequest, HttpResponse.BodyHandler)} does the same without blocking, on
+ * the JDK client's {@code sendAsync}.
+ *
  * <p>If every attempt ended in a 5xx, the last response is returned. Otherwise failures are thrown,
  * each listing the {@linkplain ServiceCallException#attempts() attempts}:
  * {@link NoInstanceAvailableException}, {@link AllCircuitsOpenException},
@@ -78,12 +70,12 @@ public final class ServiceClient {
     /** The header that marks a request as safe to retry, whatever its method (and lets the server deduplicate). */
     public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
-    private final ServiceRegistry registry;
-    private final HttpClient http;
-    private final LoadBalancer balancer;
+    final ServiceRegistry registry;
+    final HttpClient http;
+    final LoadBalancer balancer;
     private final CircuitBreakerRegistry breakers;
     private final @Nullable CircuitBreakerConfig breakerConfig;
-    private final Duration timeout;
+    final Duration timeout;
     private final int maxAttempts;
     private final ConcurrentMap<String, Guard> guards = new ConcurrentHashMap<>();
 
@@ -126,129 +118,65 @@ public final class ServiceClient {
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         requireNonNull(request, "request");
         requireNonNull(handler, "handler");
-        URI uri = request.uri();
-        String service = ServiceRequests.serviceName(uri);
-        boolean idempotent = ServiceRequests.isIdempotent(request);
-        int allowed = idempotent ? maxAttempts : 1;
-        List<ServiceInstance> instances = registry.healthyInstances(service);
-        if (instances.isEmpty()) {
-            throw new NoInstanceAvailableException(service);
-        }
-        List<Attempt> attempts = new ArrayList<>(1);
-        Set<String> tried = null;
-        Map<String, Duration> open = null;
-        HttpResponse<T> lastServerError = null;
-        Exception lastFailure = null;
-        while (attempts.size() < allowed) {
-            long now = System.nanoTime();
-            List<ServiceInstance> available = instances;
-            for (int i = 0; i < instances.size(); i++) {
-                ServiceInstance candidate = instances.get(i);
-                Guard g = guards.get(candidate.id());
-                boolean skip = (open != null && open.containsKey(candidate.id())) || (g != null && g.knownOpen(now));
-                if (skip) {
-                    if (open == null) {
-                        open = new LinkedHashMap<>();
-                    }
-                    open.putIfAbsent(candidate.id(), Duration.ZERO);
-                    if (available == instances) {
-                        available = new ArrayList<>(instances.subList(0, i));
-                    }
-                } else if (available != instances) {
-                    available.add(candidate);
-                }
-            }
-            if (available.isEmpty()) {
-                break;
-            }
-            List<ServiceInstance> candidates = available;
-            if (tried != null) {
-                List<ServiceInstance> fresh = new ArrayList<>(available.size());
-                for (ServiceInstance c : available) {
-                    if (!tried.contains(c.id())) {
-                        fresh.add(c);
-                    }
-                }
-                if (!fresh.isEmpty()) {
-                    candidates = fresh;
-                }
-            }
-            ServiceInstance instance = balancer.choose(service, candidates);
-            Guard guard = guard(instance);
-            HttpRequest attemptRequest = ServiceRequests.forInstance(request, instance, timeout);
-            Duration attemptTimeout = min(attemptRequest.timeout().orElse(timeout), guard.timeout);
-            AttemptCall<T> call = new AttemptCall<>(http, attemptRequest, handler, balancer, instance);
+        ServiceCall<T> call = new ServiceCall<>(this, request, handler, maxAttempts);
+        for (AttemptCall<T> attempt = call.next(); attempt != null; attempt = call.next()) {
             try {
-                HttpResponse<T> response = guard.resilience.call(call);
-                balancer.onComplete(instance, CallOutcome.SUCCESS, call.elapsed());
-                discard(lastServerError);
-                return response;
-            } catch (CircuitOpenException e) {
-                guard.openFor(e.retryAfter());
-                if (open == null) {
-                    open = new LinkedHashMap<>();
-                }
-                open.put(instance.id(), e.retryAfter());
-                continue;
-            } catch (AttemptCall.ServerError e) {
-                @SuppressWarnings("unchecked")
-                HttpResponse<T> response = (HttpResponse<T>) e.response;
-                discard(lastServerError);
-                lastServerError = response;
-                lastFailure = null;
-                record(attempts, call, CallOutcome.SERVER_ERROR, "HTTP " + response.statusCode());
-            } catch (TimeoutExceededException | HttpTimeoutException e) {
-                if (e instanceof HttpConnectTimeoutException) {
-                    record(attempts, call, CallOutcome.CONNECTION_FAILURE, describe(e));
-                } else {
-                    record(attempts, call, CallOutcome.TIMEOUT, "no response within " + attemptTimeout);
-                }
-                lastServerError = discard(lastServerError);
-                lastFailure = e;
-            } catch (IOException e) {
-                record(attempts, call, CallOutcome.CONNECTION_FAILURE, describe(e));
-                lastServerError = discard(lastServerError);
-                lastFailure = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                call.complete(CallOutcome.CANCELLED);
-                throw new ServiceCallException(service, attempts, "interrupted while calling service '" + service
-                        + "' at " + instance.id(), e);
-            } catch (RuntimeException e) {
-                call.complete(CallOutcome.CANCELLED);
-                throw e;
+                return call.succeeded(attempt, attempt.guard.resilience.call(attempt));
             } catch (Exception e) {
-                call.complete(CallOutcome.CANCELLED);
-                throw new IllegalStateException("unexpected checked exception from the HTTP client", e);
+                call.failed(attempt, e);
             }
-            if (tried == null) {
-                tried = new HashSet<>(4);
-            }
-            tried.add(instance.id());
         }
-        if (lastServerError != null) {
-            return lastServerError;
-        }
-        if (attempts.isEmpty()) {
-            throw new AllCircuitsOpenException(service, List.copyOf(open == null ? Set.of() : open.keySet()), attempts);
-        }
-        String why = attempts.size() < allowed ? "; no further instance to try (open breakers: "
-                + (open == null ? "none" : open.keySet()) + ")"
-                : idempotent ? "" : "; not retried: " + request.method() + " is not idempotent (add an "
-                        + IDEMPOTENCY_KEY_HEADER + " header to allow retries)";
-        Attempt last = attempts.get(attempts.size() - 1);
-        if (last.outcome() == CallOutcome.TIMEOUT) {
-            throw new ServiceTimeoutException(service, timeoutOf(lastFailure, request), attempts, why, lastFailure);
-        }
-        throw new ServiceCallException(service, attempts, "call to service '" + service + "' failed after "
-                + attempts.size() + " attempt(s)" + why + "; attempts: " + attempts, lastFailure);
+        return call.finish();
     }
 
-    private Duration timeoutOf(@Nullable Exception failure, HttpRequest request) {
-        if (failure instanceof TimeoutExceededException t) {
-            return t.timeout();
+    /**
+     * Sends a request like {@link #send(HttpRequest, HttpResponse.BodyHandler)} without blocking:
+     * each attempt is the JDK client's {@code sendAsync} behind the instance's breaker, and the next
+     * attempt starts when the previous one failed. The correlation and trace context current on the
+     * calling thread travel with every attempt.
+     *
+     * @param request the request, e.g. to {@code http://order-service/orders/1}
+     * @param handler the body handler, used for every attempt
+     * @param <T> the body type
+     * @return a future completed with the response, or failed with one of the exceptions
+     *     {@link #send(HttpRequest, HttpResponse.BodyHandler)} throws
+     * @throws IllegalArgumentException if the URI names no service
+     */
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        requireNonNull(request, "request");
+        requireNonNull(handler, "handler");
+        ServiceCall<T> call;
+        try {
+            call = new ServiceCall<>(this, request, handler, maxAttempts);
+        } catch (ServiceCallException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        return request.timeout().orElse(timeout);
+        return attemptAsync(call);
+    }
+
+    private <T> CompletableFuture<HttpResponse<T>> attemptAsync(ServiceCall<T> call) {
+        AttemptCall<T> attempt;
+        try {
+            attempt = call.next();
+            if (attempt == null) {
+                return CompletableFuture.completedFuture(call.finish());
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return attempt.guard.resilience.callAsync(attempt::callAsync).toCompletableFuture()
+                .handle((response, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(call.succeeded(attempt, response));
+                    }
+                    try {
+                        call.failed(attempt, failure);
+                    } catch (RuntimeException | Error e) {
+                        return CompletableFuture.<HttpResponse<T>>failedFuture(e);
+                    }
+                    return attemptAsync(call);
+                })
+                .thenCompose(next -> next);
     }
 
     /**
@@ -274,7 +202,8 @@ public final class ServiceClient {
         return "ServiceClient[" + balancer + ", timeout=" + timeout + ", maxAttempts=" + maxAttempts + "]";
     }
 
-    private Guard guard(ServiceInstance instance) {
+    /** The guard of an instance, created with its breaker on first use. */
+    Guard guard(ServiceInstance instance) {
         Guard g = guards.get(instance.id());
         if (g != null) {
             return g;
@@ -286,30 +215,9 @@ public final class ServiceClient {
         });
     }
 
-    private static void record(List<Attempt> attempts, AttemptCall<?> call, CallOutcome outcome, String detail) {
-        Duration elapsed = call.complete(outcome);
-        attempts.add(new Attempt(call.instance.id(), outcome, detail, elapsed));
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** Closes the body of a response that will not be returned, if it is a stream. */
-    private static <T> @Nullable HttpResponse<T> discard(@Nullable HttpResponse<T> response) {
-        if (response != null && response.body() instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception ignored) {
-                // the body is being dropped anyway
-            }
-        }
-        return null;
+    /** The guard of an instance if it was created. */
+    @Nullable Guard knownGuard(String instanceId) {
+        return guards.get(instanceId);
     }
 
     /** Builds a {@link ServiceClient}. Not thread-safe; {@link #build()} takes a snapshot. */

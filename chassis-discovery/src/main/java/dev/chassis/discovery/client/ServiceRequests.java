@@ -10,6 +10,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** How a request to a service becomes a request to one of its instances. Stateless. */
 final class ServiceRequests {
@@ -74,15 +75,18 @@ final class ServiceRequests {
         return URI.create(s.toString());
     }
 
-    /** The request for one attempt: the instance's URI, a timeout, and the propagation headers the request lacks. */
-    static HttpRequest forInstance(HttpRequest request, ServiceInstance instance, Duration timeout) {
+    /**
+     * The request for one attempt: the instance's URI, a timeout, and the propagation headers the
+     * request lacks, from the correlation and trace context current when the call started.
+     */
+    static HttpRequest forInstance(HttpRequest request, ServiceInstance instance, Duration timeout,
+            @Nullable CorrelationContext correlation, Context trace) {
         HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> true)
                 .uri(instanceUri(request.uri(), instance));
         if (request.timeout().isEmpty()) {
             b.timeout(timeout);
         }
         var headers = request.headers();
-        CorrelationContext correlation = CorrelationContext.current().orElse(null);
         if (correlation != null && headers.firstValue(CorrelationId.HTTP_HEADER).isEmpty()) {
             b.header(CorrelationId.HTTP_HEADER, correlation.correlationId());
             correlation.causationId().ifPresent(c -> {
@@ -91,8 +95,8 @@ final class ServiceRequests {
                 }
             });
         }
-        if (headers.firstValue("traceparent").isEmpty() && Span.current().getSpanContext().isValid()) {
-            W3C.inject(Context.current(), b, SETTER);
+        if (headers.firstValue("traceparent").isEmpty() && Span.fromContext(trace).getSpanContext().isValid()) {
+            W3C.inject(trace, b, SETTER);
         }
         return b.build();
     }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,10 @@ class DiscoveryClientDocsTest {
                 HttpResponse.BodyHandlers.ofString());
         String getLine = orders.lastRequestLine();
 
+        CompletableFuture<HttpResponse<String>> later = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://order-service/orders/1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
         HttpRequest create = HttpRequest.newBuilder(URI.create("http://order-service/orders"))
                 .header(ServiceClient.IDEMPOTENCY_KEY_HEADER, "order-7f3a")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"A-1\"}"))
@@ -110,6 +115,7 @@ class DiscoveryClientDocsTest {
         // then
         assertThat(order.statusCode()).isEqualTo(200);
         assertThat(getLine).isEqualTo("GET /orders/1");
+        assertThat(later).succeedsWithin(Duration.ofSeconds(10)).extracting(HttpResponse::statusCode).isEqualTo(200);
         assertThat(created.statusCode()).isEqualTo(200);
         assertThat(correlationId).isEqualTo("checkout-42");
         assertThat(problems).containsExactly("not deployed: payment-service");

@@ -27,6 +27,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -287,6 +290,60 @@ class ServiceClientTest {
         // then
         assertThat(response.body()).isEqualTo("orders-a");
         assertThat(a.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void sendAsyncRetriesAGetOnAnotherInstanceAfterAConnectionFailure() throws Exception {
+        // given
+        register(ServiceInstance.of("orders", "orders-a", "127.0.0.1", TestInstance.closedPort()));
+        TestInstance b = instance("orders-b");
+        ServiceClient client = ServiceClient.builder(registry).httpClient(http).loadBalancer(LoadBalancer.roundRobin()).build();
+
+        // when
+        HttpResponse<String> response = client.sendAsync(get("http://orders/orders/1"), HttpResponse.BodyHandlers.ofString())
+                .get(10, TimeUnit.SECONDS);
+
+        // then
+        assertThat(response.body()).isEqualTo("orders-b");
+        assertThat(b.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void sendAsyncCarriesTheCallersCorrelationToEveryAttempt() throws Exception {
+        // given: the first attempt fails, the second runs on another thread
+        register(ServiceInstance.of("orders", "orders-a", "127.0.0.1", TestInstance.closedPort()));
+        TestInstance b = instance("orders-b");
+        ServiceClient client = ServiceClient.builder(registry).httpClient(http).loadBalancer(LoadBalancer.roundRobin()).build();
+
+        // when
+        CompletableFuture<HttpResponse<String>> future;
+        try (CorrelationScope correlation = CorrelationContext.of("order-42").makeCurrent()) {
+            future = client.sendAsync(get("http://orders/orders/42"), HttpResponse.BodyHandlers.ofString());
+        }
+        future.get(10, TimeUnit.SECONDS);
+
+        // then
+        assertThat(b.lastHeaders().getFirst("x-correlation-id")).isEqualTo("order-42");
+    }
+
+    @Test
+    void sendAsyncFailsTheFutureWithTheSameTypedErrors() {
+        // given
+        register(ServiceInstance.of("orders", "orders-a", "127.0.0.1", TestInstance.closedPort()));
+        ServiceClient client = ServiceClient.builder(registry).httpClient(http).build();
+
+        // when
+        CompletableFuture<HttpResponse<String>> noInstance = client.sendAsync(get("http://payments/charges/1"),
+                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> post = client.sendAsync(post("http://orders/orders", null),
+                HttpResponse.BodyHandlers.ofString());
+
+        // then
+        assertThat(noInstance).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(NoInstanceAvailableException.class);
+        assertThat(post).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isExactlyInstanceOf(ServiceCallException.class)
+                .withMessageContaining("not retried: POST is not idempotent");
     }
 
     private TestInstance instance(String id) {
