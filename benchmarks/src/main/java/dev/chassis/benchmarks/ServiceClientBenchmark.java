@@ -33,9 +33,11 @@ import java.util.concurrent.Future;
  * {@code http://orders/orders/1} and resolves it through an {@link InMemoryServiceRegistry} holding the
  * one instance, its default balancer (power of two choices with outlier ejection), a per-instance
  * circuit breaker and its timeout, as an application would use it. A few caller threads send
- * back to back for a fixed time; rounds alternate between the sides after one warm-up round each,
- * and the median round of each side is reported with the latency percentiles of all its measured
- * rounds.
+ * back to back for a fixed time; rounds alternate between the sides after two warm-up rounds each.
+ * Reported: the median round of each side with the latency percentiles of all its measured rounds,
+ * the ratio of the medians, and the median of the ratios of consecutive round pairs (which a drifting
+ * machine load disturbs less). Last, the client's own work per call apart from the network: the same
+ * {@code send} against a stub {@code HttpClient} that answers at once, in ns and bytes allocated per call.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.chassis.benchmarks.ServiceClientBenchmark [seconds] [rounds] [callers]
@@ -50,13 +52,13 @@ public final class ServiceClientBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args optional: seconds per round (default 5), measured rounds per side (default 5), caller
+     * @param args optional: seconds per round (default 2), measured rounds per side (default 10), caller
      *     threads (default 4)
      * @throws Exception if the local server cannot start or a call fails
      */
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int callers = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         // the JDK server writes headers and body separately; without this each response waits for a delayed ACK
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -88,8 +90,10 @@ public final class ServiceClientBenchmark {
 
             System.out.printf("callers=%d seconds/round=%d rounds=%d cores=%d%n", callers, seconds, rounds,
                     Runtime.getRuntime().availableProcessors());
-            round(callerThreads, callers, seconds, raw);
-            round(callerThreads, callers, seconds, chassis);
+            for (int w = 0; w < 2; w++) {
+                round(callerThreads, callers, seconds, raw);
+                round(callerThreads, callers, seconds, chassis);
+            }
             List<Round> rawRounds = new ArrayList<>();
             List<Round> clientRounds = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
@@ -103,14 +107,148 @@ public final class ServiceClientBenchmark {
             report("raw HttpClient", rawRounds);
             report("ServiceClient", clientRounds);
             double ratio = median(clientRounds) / median(rawRounds);
+            double[] pairs = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                pairs[r] = clientRounds.get(r).rate() / rawRounds.get(r).rate();
+            }
+            Arrays.sort(pairs);
             double[] rawLat = latencies(rawRounds);
             double[] clientLat = latencies(clientRounds);
-            System.out.printf("ratio ServiceClient/raw throughput=%.2f added latency p50=%+.1f us p99=%+.1f us%n", ratio,
+            System.out.printf("ratio ServiceClient/raw throughput=%.2f (of medians), %.2f (median of round pairs)"
+                    + " added latency p50=%+.1f us p99=%+.1f us%n", ratio, pairs[rounds / 2],
                     (clientLat[0] - rawLat[0]) * 1000, (clientLat[1] - rawLat[1]) * 1000);
+            ownWork(registry);
         } finally {
             callerThreads.shutdownNow();
             server.stop(0);
             serverThreads.shutdownNow();
+        }
+    }
+
+    /**
+     * The client's own work per call, apart from the network: the same {@code send} against an
+     * {@link HttpClient} that answers at once with a canned 200, on one thread, with the bytes it allocates.
+     */
+    private static void ownWork(InMemoryServiceRegistry registry) {
+        HttpClient stub = new StubHttpClient();
+        ServiceClient client = ServiceClient.builder(registry).httpClient(stub).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://orders/orders/1")).build();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        int calls = 1_000_000;
+        for (int r = 0; r < 5; r++) {
+            long bytes = threads.getThreadAllocatedBytes(self);
+            long start = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                client.send(request, HttpResponse.BodyHandlers.discarding());
+            }
+            long nanos = System.nanoTime() - start;
+            bytes = threads.getThreadAllocatedBytes(self) - bytes;
+            System.out.printf("own work, round %d: %.0f ns/call, %d B/call%n", r + 1, nanos / (double) calls,
+                    bytes / calls);
+        }
+    }
+
+    /** Answers every request at once with status 200 and no body. */
+    private static final class StubHttpClient extends HttpClient {
+        @Override
+        public java.util.Optional<java.net.CookieHandler> cookieHandler() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<Duration> connectTimeout() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public Redirect followRedirects() {
+            return Redirect.NEVER;
+        }
+
+        @Override
+        public java.util.Optional<java.net.ProxySelector> proxy() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public javax.net.ssl.SSLContext sslContext() {
+            throw new UnsupportedOperationException("stub");
+        }
+
+        @Override
+        public javax.net.ssl.SSLParameters sslParameters() {
+            throw new UnsupportedOperationException("stub");
+        }
+
+        @Override
+        public java.util.Optional<java.net.Authenticator> authenticator() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public Version version() {
+            return Version.HTTP_1_1;
+        }
+
+        @Override
+        public java.util.Optional<java.util.concurrent.Executor> executor() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+            return new StubResponse<>(request);
+        }
+
+        @Override
+        public <T> java.util.concurrent.CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+                HttpResponse.BodyHandler<T> handler) {
+            return java.util.concurrent.CompletableFuture.completedFuture(new StubResponse<>(request));
+        }
+
+        @Override
+        public <T> java.util.concurrent.CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+                HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
+            return sendAsync(request, handler);
+        }
+    }
+
+    private record StubResponse<T>(HttpRequest request) implements HttpResponse<T> {
+        @Override
+        public int statusCode() {
+            return 200;
+        }
+
+        @Override
+        public java.util.Optional<HttpResponse<T>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return java.net.http.HttpHeaders.of(java.util.Map.of(), (name, value) -> true);
+        }
+
+        @Override
+        public T body() {
+            return null;
+        }
+
+        @Override
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public URI uri() {
+            return request.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return HttpClient.Version.HTTP_1_1;
         }
     }
 
