@@ -1,18 +1,8 @@
 package dev.chassis.core.eventsourcing;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.chassis.core.NonRetryableException;
-import dev.chassis.core.jdbc.TxRunner;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.Statement;
-import java.util.Arrays;
+import dev.chassis.core.jdbc.SchemaScripts;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +24,6 @@ public final class SnapshotSchema {
 
     /** The first key of the advisory lock that serializes {@link #create(DataSource)}; the second is the schema's. */
     private static final int LOCK_CLASS = 0x0C4A5350;
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final SnapshotSchema DEFAULT = new SnapshotSchema("public");
 
     private final String schema;
@@ -60,12 +49,7 @@ public final class SnapshotSchema {
      * @throws IllegalArgumentException if the name is not such an identifier
      */
     public static SnapshotSchema of(String schema) {
-        requireNonNull(schema, "schema");
-        if (!IDENTIFIER.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63"
-                    + " characters), was '" + schema + "'");
-        }
-        return new SnapshotSchema(schema);
+        return new SnapshotSchema(SchemaScripts.checkSchemaName(schema));
     }
 
     /** @return the schema name */
@@ -84,14 +68,7 @@ public final class SnapshotSchema {
      * @return the SQL, with unqualified names
      */
     public static String migrationSql() {
-        try (InputStream in = SnapshotSchema.class.getResourceAsStream(MIGRATION_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(MIGRATION_RESOURCE + " is missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SchemaScripts.read(SnapshotSchema.class, List.of(MIGRATION_RESOURCE));
     }
 
     /**
@@ -103,26 +80,11 @@ public final class SnapshotSchema {
      * @throws NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
      */
     public void create(DataSource dataSource) {
-        requireNonNull(dataSource, "dataSource");
-        TxRunner.of(dataSource).inTransaction(connection -> {
-            try (Statement st = connection.createStatement()) {
-                // concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize them
-                st.execute("SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", " + schema.hashCode() + ")");
-                st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-                st.execute("SET LOCAL search_path TO " + schema);
-                for (String ddl : statements()) {
-                    st.execute(ddl);
-                }
-            }
-            return null;
-        });
+        SchemaScripts.apply(dataSource, LOCK_CLASS, schema.hashCode(), schema, statements());
     }
 
     static List<String> statements() {
-        String withoutComments = migrationSql().lines().filter(l -> !l.strip().startsWith("--"))
-                .collect(Collectors.joining("\n"));
-        return Arrays.stream(withoutComments.split(";")).map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toList());
+        return SchemaScripts.statements(migrationSql());
     }
 
     @Override

@@ -1,17 +1,7 @@
 package dev.chassis.core.saga;
 
-import static java.util.Objects.requireNonNull;
-
-import dev.chassis.core.jdbc.TxRunner;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.Statement;
-import java.util.Arrays;
+import dev.chassis.core.jdbc.SchemaScripts;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -33,7 +23,6 @@ public final class SagaSchema {
 
     /** The first key of the advisory lock that serializes {@link #create(DataSource)}. */
     private static final int LOCK_CLASS = 0x0C4A5A6A;
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final SagaSchema DEFAULT = new SagaSchema("public");
 
     private final String schema;
@@ -59,12 +48,7 @@ public final class SagaSchema {
      * @throws IllegalArgumentException if the name is not such an identifier
      */
     public static SagaSchema of(String schema) {
-        requireNonNull(schema, "schema");
-        if (!IDENTIFIER.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63"
-                    + " characters), was '" + schema + "'");
-        }
-        return new SagaSchema(schema);
+        return new SagaSchema(SchemaScripts.checkSchemaName(schema));
     }
 
     /** @return the schema name */
@@ -83,14 +67,7 @@ public final class SagaSchema {
      * @return the SQL, with unqualified names
      */
     public static String migrationSql() {
-        try (InputStream in = SagaSchema.class.getResourceAsStream(MIGRATION_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(MIGRATION_RESOURCE + " is missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SchemaScripts.read(SagaSchema.class, List.of(MIGRATION_RESOURCE));
     }
 
     /**
@@ -102,27 +79,12 @@ public final class SagaSchema {
      * @throws dev.chassis.core.NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
      */
     public void create(DataSource dataSource) {
-        requireNonNull(dataSource, "dataSource");
-        TxRunner.of(dataSource).inTransaction(connection -> {
-            try (Statement st = connection.createStatement()) {
-                // concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize them
-                st.execute("SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", " + schema.hashCode() + ")");
-                st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-                st.execute("SET LOCAL search_path TO " + schema);
-                for (String ddl : statements()) {
-                    st.execute(ddl);
-                }
-            }
-            return null;
-        });
+        SchemaScripts.apply(dataSource, LOCK_CLASS, schema.hashCode(), schema, statements());
     }
 
     /** The migration's statements, comment lines dropped. */
     static List<String> statements() {
-        String withoutComments = migrationSql().lines().filter(l -> !l.strip().startsWith("--"))
-                .collect(Collectors.joining("\n"));
-        return Arrays.stream(withoutComments.split(";")).map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toList());
+        return SchemaScripts.statements(migrationSql());
     }
 
     @Override

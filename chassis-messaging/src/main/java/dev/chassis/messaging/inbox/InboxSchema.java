@@ -2,10 +2,10 @@ package dev.chassis.messaging.inbox;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chassis.core.jdbc.SchemaScripts;
 import dev.chassis.core.jdbc.TxRunner;
 import java.sql.Statement;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -28,8 +28,6 @@ import javax.sql.DataSource;
 public final class InboxSchema {
     /** The table's name. */
     public static final String TABLE = "chassis_inbox";
-
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private InboxSchema() {
     }
@@ -71,12 +69,7 @@ public final class InboxSchema {
     }
 
     static String checkSchema(String schema) {
-        requireNonNull(schema, "schema");
-        if (!IDENTIFIER.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema must be a lower-case SQL identifier (a-z, 0-9, _; at most 63), was '"
-                    + schema + "'");
-        }
-        return schema;
+        return SchemaScripts.checkSchemaName(schema);
     }
 
     static String qualified(Optional<String> schema) {

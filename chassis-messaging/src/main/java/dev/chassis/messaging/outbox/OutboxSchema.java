@@ -1,18 +1,8 @@
 package dev.chassis.messaging.outbox;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.chassis.core.NonRetryableException;
-import dev.chassis.core.jdbc.TxRunner;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.Statement;
-import java.util.Arrays;
+import dev.chassis.core.jdbc.SchemaScripts;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -39,7 +29,6 @@ public final class OutboxSchema {
     /** The table's name inside its schema. */
     public static final String TABLE = "chassis_outbox";
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final OutboxSchema DEFAULT = new OutboxSchema("public");
 
     private final String schema;
@@ -65,12 +54,7 @@ public final class OutboxSchema {
      * @throws IllegalArgumentException if the name is not such an identifier
      */
     public static OutboxSchema of(String schema) {
-        requireNonNull(schema, "schema");
-        if (!IDENTIFIER.matcher(schema).matches()) {
-            throw new IllegalArgumentException("schema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63"
-                    + " characters), was '" + schema + "'");
-        }
-        return new OutboxSchema(schema);
+        return new OutboxSchema(SchemaScripts.checkSchemaName(schema));
     }
 
     /** @return the schema name */
@@ -89,19 +73,9 @@ public final class OutboxSchema {
      * @return the SQL, with unqualified names
      */
     public static String migrationSql() {
-        return MIGRATION_RESOURCES.stream().map(OutboxSchema::read).collect(Collectors.joining("\n"));
+        return SchemaScripts.read(OutboxSchema.class, MIGRATION_RESOURCES);
     }
 
-    private static String read(String resource) {
-        try (InputStream in = OutboxSchema.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " is missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /**
      * Creates the schema, the table and its indexes where they do not exist yet, and adds columns of
@@ -113,26 +87,11 @@ public final class OutboxSchema {
      * @throws NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
      */
     public void create(DataSource dataSource) {
-        requireNonNull(dataSource, "dataSource");
-        TxRunner.of(dataSource).inTransaction(connection -> {
-            try (Statement st = connection.createStatement()) {
-                // concurrent CREATE ... IF NOT EXISTS can still collide in the catalog; serialize them
-                st.execute("SELECT pg_advisory_xact_lock(" + PostgresCoordination.LOCK_CLASS + ", " + lockKey() + ")");
-                st.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-                st.execute("SET LOCAL search_path TO " + schema);
-                for (String ddl : statements()) {
-                    st.execute(ddl);
-                }
-            }
-            return null;
-        });
+        SchemaScripts.apply(dataSource, PostgresCoordination.LOCK_CLASS, lockKey(), schema, statements());
     }
 
     static List<String> statements() {
-        String withoutComments = migrationSql().lines().filter(l -> !l.strip().startsWith("--"))
-                .collect(Collectors.joining("\n"));
-        return Arrays.stream(withoutComments.split(";")).map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toList());
+        return SchemaScripts.statements(migrationSql());
     }
 
     /** The NOTIFY channel of this table; a string, quoted as an identifier where LISTEN needs it. */
