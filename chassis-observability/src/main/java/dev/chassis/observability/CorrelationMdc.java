@@ -26,6 +26,9 @@ import org.slf4j.Marker;
  * {@link JsonLogging#install} adds it; in {@code logback.xml} add
  * {@code <turboFilter class="dev.chassis.observability.CorrelationMdc"/>}.
  *
+ * <p>The keys stay in a thread's MDC after its scope ends, until that thread logs again; other
+ * readers of the MDC should read the ids from {@link CorrelationContext#current()} instead.
+ *
  * <p>Instances are stateless and thread-safe.
  */
 public final class CorrelationMdc extends TurboFilter {

@@ -11,6 +11,8 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,8 @@ public final class JsonLogging {
      * Configures JSON logging. Not thread-safe.
      */
     public static final class Builder {
+        private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
         private @Nullable String service;
         private @Nullable Path file;
         private boolean console = true;
@@ -95,11 +99,11 @@ public final class JsonLogging {
          */
         public Builder level(String level) {
             requireNonNull(level, "level");
-            if (!Level.toLevel(level, Level.ALL).levelStr.equalsIgnoreCase(level)) {
+            if (!LEVELS.contains(level.strip().toUpperCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("unknown log level '" + level.strip()
                         + "'; use TRACE, DEBUG, INFO, WARN, ERROR or OFF");
             }
-            this.level = level;
+            this.level = level.strip().toUpperCase(Locale.ROOT);
             return this;
         }
 

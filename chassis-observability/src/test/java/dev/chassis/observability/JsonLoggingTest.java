@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+@SuppressWarnings("try") // scopes are held for their effect
 class JsonLoggingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Logger log = LoggerFactory.getLogger("orders.Api");

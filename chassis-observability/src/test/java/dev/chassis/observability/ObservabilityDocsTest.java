@@ -37,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Runs the samples of docs/observability.md. */
+@SuppressWarnings("try") // scopes are held for their effect
 class ObservabilityDocsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
