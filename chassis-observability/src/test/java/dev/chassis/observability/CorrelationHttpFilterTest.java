@@ -1,11 +1,14 @@
 package dev.chassis.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.context.CorrelationId;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -18,10 +21,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +45,7 @@ class CorrelationHttpFilterTest {
     private final AtomicReference<String> seenTraceId = new AtomicReference<>();
     private Telemetry telemetry;
     private HttpServer server;
+    private ExecutorService workers;
 
     @BeforeEach
     void startServer() throws IOException {
@@ -45,21 +55,30 @@ class CorrelationHttpFilterTest {
                 .build();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         HttpContext orders = server.createContext("/orders", exchange -> {
-            seenCorrelationId.set(CorrelationContext.current().map(CorrelationContext::correlationId).orElse(null));
+            String current = CorrelationContext.current().map(CorrelationContext::correlationId).orElse("none");
+            seenCorrelationId.set(current);
             seenTraceId.set(Span.current().getSpanContext().getTraceId());
-            int status = exchange.getRequestURI().getPath().endsWith("/fail") ? 503 : 200;
-            exchange.sendResponseHeaders(status, -1);
+            String path = exchange.getRequestURI().getPath();
+            if (path.endsWith("/boom")) {
+                throw new IllegalStateException("handler failed");
+            }
+            byte[] body = current.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(path.endsWith("/fail") ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
             exchange.close();
         });
         orders.getFilters().add(CorrelationHttpFilter.builder(telemetry.openTelemetry())
                 .pathTemplate("/orders/{id}")
                 .build());
+        workers = Executors.newFixedThreadPool(4); // pooled threads: a leaked scope would show up
+        server.setExecutor(workers);
         server.start();
     }
 
     @AfterEach
     void stopServer() {
         server.stop(0);
+        workers.shutdownNow();
         telemetry.close();
     }
 
@@ -152,8 +171,8 @@ class CorrelationHttpFilterTest {
             // then
             assertThat(response.status()).isEqualTo(200);
         }
-        assertThat(telemetry.flush(Duration.ofSeconds(5))).isTrue();
-        assertThat(exporter.spans()).hasSize(invalid.size()).allSatisfy(span -> {
+        awaitSpans(invalid.size());
+        assertThat(exporter.spans()).allSatisfy(span -> {
             assertThat(span.getParentSpanContext().isValid()).isFalse();
             assertThat(span.getSpanContext().isValid()).isTrue();
             assertThat(span.getTraceId()).isNotEqualTo(TRACE_ID);
@@ -173,15 +192,99 @@ class CorrelationHttpFilterTest {
         assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(503L);
     }
 
+    @Test
+    void handlerExceptionMarksSpanAndPropagates() throws IOException {
+        // given / when: the JDK server closes the connection when a handler throws
+        assertThatThrownBy(() -> get("/orders/42/boom", Map.of())).isInstanceOf(IOException.class);
+
+        // then
+        SpanData span = onlySpan();
+        assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(span.getEvents()).extracting(e -> e.getName()).contains("exception");
+    }
+
+    @Test
+    void concurrentRequestsNeverSeeAnotherRequestsId() throws Exception {
+        // given
+        int clients = 8;
+        int perClient = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicInteger mismatches = new AtomicInteger();
+        List<Future<?>> done = new ArrayList<>();
+
+        // when
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < perClient; i++) {
+                    String id = "client-" + client + "-req-" + i;
+                    Response response = get("/orders/" + i, Map.of("x-correlation-id", id));
+                    if (!id.equals(response.header("x-correlation-id")) || !id.equals(response.body())) {
+                        mismatches.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        // then
+        awaitSpans(clients * perClient);
+        System.out.println("clients=" + clients + " requests=" + clients * perClient
+                + " spans=" + exporter.spans().size() + " mismatches=" + mismatches.get());
+        assertThat(mismatches.get()).isZero();
+    }
+
+    @Test
+    void withNoopTelemetryHandlesCorrelationOnly() throws IOException {
+        // given
+        HttpServer plain = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpContext context = plain.createContext("/", exchange -> {
+            seenCorrelationId.set(CorrelationContext.current().map(CorrelationContext::correlationId).orElse(null));
+            seenTraceId.set(Span.current().getSpanContext().getTraceId());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        context.getFilters().add(CorrelationHttpFilter.create(OpenTelemetry.noop()));
+        plain.start();
+        try {
+            // when
+            Response response = get(plain, "/x", Map.of("x-correlation-id", "plain-1",
+                    "traceparent", "00-" + TRACE_ID + "-" + PARENT_SPAN_ID + "-01"));
+
+            // then
+            assertThat(response.status()).isEqualTo(204);
+            assertThat(response.header("x-correlation-id")).isEqualTo("plain-1");
+            assertThat(seenCorrelationId.get()).isEqualTo("plain-1");
+            assertThat(seenTraceId.get()).isEqualTo("0".repeat(32));
+        } finally {
+            plain.stop(0);
+        }
+    }
+
     private SpanData onlySpan() {
-        assertThat(telemetry.flush(Duration.ofSeconds(5))).isTrue();
-        assertThat(exporter.spans()).hasSize(1);
+        awaitSpans(1);
         return exporter.spans().get(0);
+    }
+
+    /** The client has its answer before the server thread ends the span, hence the wait. */
+    private void awaitSpans(int count) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(telemetry.flush(Duration.ofSeconds(5))).isTrue();
+            assertThat(exporter.spans()).hasSize(count);
+        });
     }
 
     /** A raw HTTP/1.1 request, so headers can carry what java.net.http would refuse to send. */
     private Response get(String path, Map<String, String> headers) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.getAddress().getPort())) {
+        return get(server, path, headers);
+    }
+
+    private static Response get(HttpServer target, String path, Map<String, String> headers) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", target.getAddress().getPort())) {
             socket.setSoTimeout(10_000);
             StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n");
             headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
@@ -191,19 +294,25 @@ class CorrelationHttpFilterTest {
             out.flush();
             InputStream in = socket.getInputStream();
             String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            if (raw.isEmpty()) {
+                throw new IOException("connection closed without a response");
+            }
             String[] lines = raw.split("\r\n");
             int status = Integer.parseInt(lines[0].split(" ")[1]);
             Map<String, String> responseHeaders = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length && !lines[i].isEmpty(); i++) {
+            int i = 1;
+            for (; i < lines.length && !lines[i].isEmpty(); i++) {
                 int colon = lines[i].indexOf(':');
                 responseHeaders.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
                         lines[i].substring(colon + 1).strip());
             }
-            return new Response(status, responseHeaders);
+            int bodyStart = raw.indexOf("\r\n\r\n");
+            String body = bodyStart < 0 ? "" : raw.substring(bodyStart + 4);
+            return new Response(status, responseHeaders, body);
         }
     }
 
-    private record Response(int status, Map<String, String> headers) {
+    private record Response(int status, Map<String, String> headers, String body) {
         String header(String name) {
             return headers.get(name);
         }

@@ -1,6 +1,7 @@
 package dev.chassis.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -109,6 +110,10 @@ class ObservabilityDocsTest {
 
             // then
             assertThat(response.headers().firstValue("x-correlation-id")).contains("order-flow-1");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {  // the span ends after the answer
+                assertThat(telemetry.flush(Duration.ofSeconds(5))).isTrue();
+                assertThat(exporter.spans()).hasSize(1);
+            });
             telemetry.close();
             JsonNode line = linesOf(out, "orders.OrdersHandler").get(0);
             assertThat(line.get("message").asText()).isEqualTo("order 42 requested");
