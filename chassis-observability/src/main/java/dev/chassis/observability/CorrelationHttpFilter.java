@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,10 @@ import org.slf4j.LoggerFactory;
  *       propagator; invalid values are ignored and the span starts a new trace.</li>
  *   <li>Runs the rest of the chain inside a {@code SERVER} span named {@code "GET /orders/{id}"}
  *       (the matching path template, else the path) with {@code http.request.method},
- *       {@code url.path}, {@code http.route} and {@code http.response.status_code}; a 5xx status
- *       or an exception marks it as an error.</li>
+ *       {@code url.path} (still percent-encoded), {@code http.route} and
+ *       {@code http.response.status_code}; a 5xx status or an exception marks it as an error. A
+ *       method other than the nine standard ones is recorded as {@code _OTHER} (span name
+ *       {@code HTTP /path}), as the semantic conventions ask.</li>
  * </ul>
  *
  * <p>Instances are stateless, thread-safe and intended to be shared by all contexts of a server.
@@ -56,6 +59,9 @@ public final class CorrelationHttpFilter extends Filter {
 
     private static final Logger log = LoggerFactory.getLogger(CorrelationHttpFilter.class);
     private static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
+    private static final AttributeKey<String> METHOD_ORIGINAL = AttributeKey.stringKey("http.request.method_original");
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
     private static final AttributeKey<String> PATH = AttributeKey.stringKey("url.path");
     private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
     private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
@@ -114,10 +120,13 @@ public final class CorrelationHttpFilter extends Filter {
                 request.getFirst(CorrelationId.HTTP_HEADER), request.getFirst(CorrelationId.CAUSATION_HTTP_HEADER));
         exchange.getResponseHeaders().set(CorrelationId.HTTP_HEADER, correlation.correlationId());
 
-        String method = exchange.getRequestMethod();
+        // a method outside the standard ones is any token the client chose: "_OTHER" keeps span names bounded
+        String sent = exchange.getRequestMethod();
+        String method = KNOWN_METHODS.contains(sent) ? sent : "_OTHER";
+        // the raw path is still percent-encoded: the JDK server refused control characters in the URI
         String path = Optional.ofNullable(exchange.getRequestURI().getRawPath()).orElse("/");
         String route = route(path);
-        Span span = tracer.spanBuilder(method + " " + (route != null ? route : path))
+        Span span = tracer.spanBuilder((method.equals("_OTHER") ? "HTTP" : method) + " " + (route != null ? route : path))
                 .setParent(parent(request))
                 .setSpanKind(SpanKind.SERVER)
                 .setAttribute(METHOD, method)
@@ -125,6 +134,9 @@ public final class CorrelationHttpFilter extends Filter {
                 .startSpan();
         if (route != null) {
             span.setAttribute(ROUTE, route);
+        }
+        if (!method.equals(sent)) {
+            span.setAttribute(METHOD_ORIGINAL, sent);
         }
         try (Scope trace = span.makeCurrent(); CorrelationScope scope = correlation.makeCurrent()) {
             chain.doFilter(exchange);

@@ -193,6 +193,19 @@ class CorrelationHttpFilterTest {
     }
 
     @Test
+    void unknownMethodIsRecordedAsOther() throws IOException {
+        // given / when
+        Response response = request("BREW", "/orders/42", Map.of());
+
+        // then
+        assertThat(response.status()).isEqualTo(200);
+        SpanData span = onlySpan();
+        assertThat(span.getName()).isEqualTo("HTTP /orders/{id}");
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("http.request.method"))).isEqualTo("_OTHER");
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("http.request.method_original"))).isEqualTo("BREW");
+    }
+
+    @Test
     void handlerExceptionMarksSpanAndPropagates() throws IOException {
         // given / when: the JDK server closes the connection when a handler throws
         assertThatThrownBy(() -> get("/orders/42/boom", Map.of())).isInstanceOf(IOException.class);
@@ -280,13 +293,22 @@ class CorrelationHttpFilterTest {
 
     /** A raw HTTP/1.1 request, so headers can carry what java.net.http would refuse to send. */
     private Response get(String path, Map<String, String> headers) throws IOException {
-        return get(server, path, headers);
+        return send(server, "GET", path, headers);
+    }
+
+    private Response request(String method, String path, Map<String, String> headers) throws IOException {
+        return send(server, method, path, headers);
     }
 
     private static Response get(HttpServer target, String path, Map<String, String> headers) throws IOException {
+        return send(target, "GET", path, headers);
+    }
+
+    private static Response send(HttpServer target, String method, String path, Map<String, String> headers)
+            throws IOException {
         try (Socket socket = new Socket("127.0.0.1", target.getAddress().getPort())) {
             socket.setSoTimeout(10_000);
-            StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n");
+            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n");
             headers.forEach((k, v) -> request.append(k).append(": ").append(v).append("\r\n"));
             request.append("Connection: close\r\n\r\n");
             OutputStream out = socket.getOutputStream();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chassis.core.NonRetryableException;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -145,6 +146,27 @@ class TelemetryTest {
                 .isInstanceOf(NonRetryableException.class).hasMessageContaining("milliseconds");
         assertThatThrownBy(() -> Telemetry.fromSettings(Map.of("OTEL_TRACES_SAMPLER", "traceidratio",
                 "OTEL_TRACES_SAMPLER_ARG", "2"))).isInstanceOf(NonRetryableException.class);
+    }
+
+    @Test
+    void registersAsGlobalOnlyWhenAsked() {
+        // given
+        GlobalOpenTelemetry.resetForTest();
+        try (Telemetry local = Telemetry.fromSettings(Map.of("OTEL_TRACES_EXPORTER", "none"));
+             Telemetry global = Telemetry.builder().settings(Map.of("OTEL_TRACES_EXPORTER", "none"))
+                     .registerGlobal().build()) {
+            // when
+            Span span = GlobalOpenTelemetry.getTracer("test").spanBuilder("global").startSpan();
+            span.end();
+
+            // then
+            assertThat(local.isEnabled()).isTrue();
+            assertThat(span.getSpanContext().isValid()).isTrue();
+            assertThat(global.openTelemetry().getPropagators())
+                    .isSameAs(GlobalOpenTelemetry.get().getPropagators());
+        } finally {
+            GlobalOpenTelemetry.resetForTest();
+        }
     }
 
     @Test
