@@ -1,0 +1,33 @@
+package dev.chassis.observability;
+
+import java.util.List;
+
+/** A path template such as {@code /orders/{id}}: literal segments and {@code {name}} segments matching one segment. */
+record PathTemplate(String text, List<String> segments) {
+    static PathTemplate parse(String template) {
+        if (!template.startsWith("/")) {
+            throw new IllegalArgumentException("path template must start with '/': " + template);
+        }
+        return new PathTemplate(template, split(template));
+    }
+
+    boolean matches(String path) {
+        List<String> parts = split(path);
+        if (parts.size() != segments.size()) {
+            return false;
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            String segment = segments.get(i);
+            boolean variable = segment.startsWith("{") && segment.endsWith("}");
+            if (variable ? parts.get(i).isEmpty() : !segment.equals(parts.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> split(String path) {
+        String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return trimmed.equals("/") ? List.of() : List.of(trimmed.substring(1).split("/", -1));
+    }
+}

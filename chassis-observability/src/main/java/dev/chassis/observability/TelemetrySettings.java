@@ -1,0 +1,194 @@
+package dev.chassis.observability;
+
+import dev.chassis.core.NonRetryableException;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.exporter.logging.LoggingSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Reads the standard {@code OTEL_*} variables that {@link Telemetry} supports from an env-like map. */
+final class TelemetrySettings {
+    static final String DEFAULT_OTLP_ENDPOINT = "http://localhost:4318";
+
+    private final Map<String, String> env;
+
+    TelemetrySettings(Map<String, String> env) {
+        this.env = env;
+    }
+
+    private @Nullable String get(String key) {
+        String value = env.get(key);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    boolean disabled() {
+        return "true".equalsIgnoreCase(get("OTEL_SDK_DISABLED"));
+    }
+
+    @Nullable String serviceName() {
+        return get("OTEL_SERVICE_NAME");
+    }
+
+    Attributes resourceAttributes() {
+        AttributesBuilder attributes = Attributes.builder();
+        String raw = get("OTEL_RESOURCE_ATTRIBUTES");
+        if (raw == null) {
+            return attributes.build();
+        }
+        for (String pair : raw.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw invalid("OTEL_RESOURCE_ATTRIBUTES", "a comma-separated list of key=value pairs");
+            }
+            attributes.put(pair.substring(0, eq).strip(),
+                    URLDecoder.decode(pair.substring(eq + 1).strip(), StandardCharsets.UTF_8));
+        }
+        return attributes.build();
+    }
+
+    List<SpanExporter> exporters() {
+        String raw = get("OTEL_TRACES_EXPORTER");
+        List<SpanExporter> exporters = new ArrayList<>();
+        for (String name : (raw == null ? "otlp" : raw).split(",")) {
+            switch (name.strip().toLowerCase(Locale.ROOT)) {
+                case "otlp" -> exporters.add(otlp());
+                case "logging", "console" -> exporters.add(LoggingSpanExporter.create());
+                case "none" -> { }
+                default -> throw invalid("OTEL_TRACES_EXPORTER", "otlp, logging, console or none");
+            }
+        }
+        return exporters;
+    }
+
+    private SpanExporter otlp() {
+        String protocol = get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
+        if (protocol == null) {
+            protocol = get("OTEL_EXPORTER_OTLP_PROTOCOL");
+        }
+        if (protocol != null && !protocol.equals("http/protobuf")) {
+            throw invalid("OTEL_EXPORTER_OTLP_PROTOCOL",
+                    "http/protobuf (the only protocol supported; collectors and Jaeger accept it on port 4318)");
+        }
+        OtlpHttpSpanExporterBuilder otlp = OtlpHttpSpanExporter.builder().setEndpoint(otlpTracesEndpoint());
+        String headers = get("OTEL_EXPORTER_OTLP_TRACES_HEADERS");
+        if (headers == null) {
+            headers = get("OTEL_EXPORTER_OTLP_HEADERS");
+        }
+        if (headers != null) {
+            for (String pair : headers.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw invalid("OTEL_EXPORTER_OTLP_HEADERS", "a comma-separated list of key=value pairs");
+                }
+                otlp.addHeader(pair.substring(0, eq).strip(),
+                        URLDecoder.decode(pair.substring(eq + 1).strip(), StandardCharsets.UTF_8));
+            }
+        }
+        Duration timeout = millis("OTEL_EXPORTER_OTLP_TIMEOUT");
+        if (timeout != null) {
+            otlp.setTimeout(timeout);
+        }
+        return otlp.build();
+    }
+
+    /** The traces endpoint: the signal-specific variable as given, or the base endpoint plus {@code /v1/traces}. */
+    String otlpTracesEndpoint() {
+        String specific = get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        if (specific != null) {
+            return specific;
+        }
+        String base = get("OTEL_EXPORTER_OTLP_ENDPOINT");
+        base = base == null ? DEFAULT_OTLP_ENDPOINT : base;
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/traces";
+    }
+
+    Sampler sampler() {
+        String name = get("OTEL_TRACES_SAMPLER");
+        String arg = get("OTEL_TRACES_SAMPLER_ARG");
+        switch (name == null ? "parentbased_always_on" : name.toLowerCase(Locale.ROOT)) {
+            case "always_on": return Sampler.alwaysOn();
+            case "always_off": return Sampler.alwaysOff();
+            case "traceidratio": return Sampler.traceIdRatioBased(ratio(arg));
+            case "parentbased_always_on": return Sampler.parentBased(Sampler.alwaysOn());
+            case "parentbased_always_off": return Sampler.parentBased(Sampler.alwaysOff());
+            case "parentbased_traceidratio": return Sampler.parentBased(Sampler.traceIdRatioBased(ratio(arg)));
+            default: throw invalid("OTEL_TRACES_SAMPLER", "always_on, always_off, traceidratio, "
+                    + "parentbased_always_on, parentbased_always_off or parentbased_traceidratio");
+        }
+    }
+
+    private static double ratio(@Nullable String arg) {
+        if (arg == null) {
+            return 1.0;
+        }
+        try {
+            double ratio = Double.parseDouble(arg);
+            if (ratio >= 0 && ratio <= 1) {
+                return ratio;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid("OTEL_TRACES_SAMPLER_ARG", "a ratio between 0.0 and 1.0");
+    }
+
+    List<String> propagators() {
+        String raw = get("OTEL_PROPAGATORS");
+        List<String> names = new ArrayList<>();
+        for (String name : (raw == null ? "tracecontext,baggage" : raw).split(",")) {
+            String n = name.strip().toLowerCase(Locale.ROOT);
+            if (!n.equals("tracecontext") && !n.equals("baggage") && !n.equals("none")) {
+                throw invalid("OTEL_PROPAGATORS", "tracecontext, baggage or none");
+            }
+            names.add(n);
+        }
+        return names;
+    }
+
+    @Nullable Duration millis(String key) {
+        String raw = get(key);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            long ms = Long.parseLong(raw);
+            if (ms >= 0) {
+                return Duration.ofMillis(ms);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, "a number of milliseconds");
+    }
+
+    @Nullable Integer positive(String key) {
+        String raw = get(key);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(raw);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, "a positive whole number");
+    }
+
+    private static NonRetryableException invalid(String key, String expected) {
+        return new NonRetryableException("invalid telemetry setting " + key + "; set it to " + expected);
+    }
+}
