@@ -1,5 +1,7 @@
 package dev.chassis.discovery;
 
+import dev.chassis.core.lifecycle.LifecycleAction;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -43,6 +45,27 @@ public interface ServiceRegistry extends AutoCloseable {
      * @return the watch, to close
      */
     Watch watch(String service, InstancesListener listener);
+
+    /**
+     * The shutdown step for {@link dev.chassis.core.lifecycle.ShutdownPhase#DEREGISTER}: removes the
+     * instance, then waits {@code propagationDelay} so that callers' caches and watches drop it
+     * before consumers stop and requests drain. Registries with an agent may offer a step of their
+     * own that also bounds the deregistration's time (Consul's {@code deregistration()}).
+     *
+     * @param instanceId the instance this process registered
+     * @param propagationDelay how long callers need to see the change, e.g. 1 to 2 s; zero for none
+     * @return the step
+     */
+    default LifecycleAction deregistration(String instanceId, Duration propagationDelay) {
+        java.util.Objects.requireNonNull(instanceId, "instanceId");
+        if (propagationDelay.isNegative()) {
+            throw new IllegalArgumentException("propagationDelay must not be negative, was " + propagationDelay);
+        }
+        return () -> {
+            deregister(instanceId);
+            Thread.sleep(propagationDelay.toMillis());
+        };
+    }
 
     /** Stops background work (watches, heartbeats); does not deregister. Idempotent. */
     @Override

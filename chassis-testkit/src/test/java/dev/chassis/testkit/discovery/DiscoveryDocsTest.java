@@ -62,8 +62,7 @@ class DiscoveryDocsTest {
                 () -> { }));
         lifecycle.onShutdown(ShutdownPhase.READINESS_DOWN, "readiness", health::markShuttingDown);
         lifecycle.onShutdown(ShutdownPhase.DEREGISTER, "deregister",
-                () -> registry.deregister("order-service-" + host + "-8080"));
-        lifecycle.onShutdown(ShutdownPhase.DEREGISTER, "propagation", () -> Thread.sleep(propagationDelay.toMillis()));
+                registry.deregistration("order-service-" + host + "-8080", propagationDelay));
         lifecycle.onShutdown(ShutdownPhase.DRAIN, "consumers", consumers::stop);
         lifecycle.onShutdown(ShutdownPhase.CLOSE, "registry", registry::close);
         lifecycle.installShutdownHook();
@@ -83,7 +82,7 @@ class DiscoveryDocsTest {
         // then
         assertThat(report.isClean()).as("report %s", report).isTrue();
         assertThat(report.steps()).extracting(ShutdownReport.Step::name)
-                .containsExactly("readiness", "deregister", "propagation", "consumers", "registration", "admin-server",
+                .containsExactly("readiness", "deregister", "consumers", "registration", "admin-server",
                         "registry");
         assertThat(seenWhileDraining).containsExactly("instances 0, ready 503");
     }
