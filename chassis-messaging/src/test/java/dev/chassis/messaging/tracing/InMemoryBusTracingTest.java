@@ -179,8 +179,10 @@ class InMemoryBusTracingTest {
     @Test
     void docsSampleTracesTheInMemoryBus() {
         // given
+        InMemoryEventBus bus = InMemoryEventBus.create(b -> b.openTelemetry(openTelemetry));
+
         // when
-        try (InMemoryEventBus bus = InMemoryEventBus.create(b -> b.openTelemetry(openTelemetry))) {
+        try (bus) {
             bus.subscribe(Subscription.builder("billing").topic("order.placed").handler(d -> { }).build());
             bus.publish("order.placed", envelope("o-4")).toCompletableFuture().join();
 
