@@ -11,6 +11,8 @@ import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.bus.TopicPattern;
 import dev.chassis.core.envelope.CloudEventJson;
 import dev.chassis.core.envelope.Envelope;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,18 +59,23 @@ import org.jspecify.annotations.Nullable;
 public final class InMemoryEventBus implements EventBus {
     /** The default time {@link #close()} waits for in-flight handlers. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** The {@code messaging.system} of its spans: no system of the conventions' list, so a name of our own. */
+    static final String SYSTEM = "in_memory";
 
     private final InMemoryBroker broker;
     private final boolean ownsBroker;
     private final Duration drainTimeout;
+    private final @Nullable OpenTelemetry openTelemetry;
     private final Object lock = new Object();
     private final Map<String, MemoryConsumer> open = new HashMap<>(); // guarded by lock
     private boolean closed; // guarded by lock
 
-    private InMemoryEventBus(InMemoryBroker broker, boolean ownsBroker, Duration drainTimeout) {
+    private InMemoryEventBus(InMemoryBroker broker, boolean ownsBroker, Duration drainTimeout,
+            @Nullable OpenTelemetry openTelemetry) {
         this.broker = broker;
         this.ownsBroker = ownsBroker;
         this.drainTimeout = drainTimeout;
+        this.openTelemetry = openTelemetry;
     }
 
     /**
@@ -107,14 +114,21 @@ public final class InMemoryEventBus implements EventBus {
     public CompletionStage<Void> publish(String topic, Envelope envelope) {
         TopicPattern.checkTopic(topic);
         requireNonNull(envelope, "envelope");
-        Envelope stamped = MessageCorrelation.stamp(envelope);
-        byte[] body;
-        try {
-            body = CloudEventJson.write(stamped);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return send(new MemoryMessage(envelope.id(), topic, body, CloudEventJson.CONTENT_TYPE, 1, false));
+        return MessageCorrelation.publish(telemetry(), SYSTEM, topic, topic, envelope, stamped -> {
+            byte[] body;
+            try {
+                body = CloudEventJson.write(stamped);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return send(new MemoryMessage(stamped.id(), topic, body, CloudEventJson.CONTENT_TYPE, 1, false));
+        });
+    }
+
+    /** The configured OpenTelemetry, else the global one, looked up late so it may be registered after the bus is built. */
+    OpenTelemetry telemetry() {
+        OpenTelemetry configured = openTelemetry;
+        return configured != null ? configured : GlobalOpenTelemetry.get();
     }
 
     /** Publishes a raw body as if another producer had sent it; lets tests deliver what no envelope can encode. */
@@ -155,7 +169,7 @@ public final class InMemoryEventBus implements EventBus {
                         + "competing consumer");
             }
             MemoryQueue queue = broker.declare(name, subscription.topics());
-            consumer = new MemoryConsumer(broker, queue, subscription, drainTimeout, this::forget);
+            consumer = new MemoryConsumer(broker, queue, subscription, drainTimeout, this::telemetry, this::forget);
             open.put(name, consumer);
         }
         consumer.start();
@@ -240,6 +254,7 @@ public final class InMemoryEventBus implements EventBus {
         private final InMemoryBroker.Builder brokerOptions = InMemoryBroker.builder();
         private boolean brokerOptionsSet;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private @Nullable OpenTelemetry openTelemetry;
 
         private Builder() {
         }
@@ -299,6 +314,17 @@ public final class InMemoryEventBus implements EventBus {
         }
 
         /**
+         * @param openTelemetry where the {@code publish <topic>} and {@code process <queue>} spans go
+         *     ({@code messaging.system} {@code in_memory}); default {@code GlobalOpenTelemetry.get()}
+         *     at each use (a no-op unless one is registered), {@code OpenTelemetry.noop()} for none
+         * @return this builder
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /**
          * @return the bus
          * @throws IllegalStateException if both a shared broker and broker options were given
          */
@@ -308,9 +334,9 @@ public final class InMemoryEventBus implements EventBus {
                     throw new IllegalStateException("clock, maxQueueLength and scheduler belong to the broker: "
                             + "set them on InMemoryBroker.builder() instead of on a bus with a shared broker");
                 }
-                return new InMemoryEventBus(broker, false, drainTimeout);
+                return new InMemoryEventBus(broker, false, drainTimeout, openTelemetry);
             }
-            return new InMemoryEventBus(brokerOptions.build(), true, drainTimeout);
+            return new InMemoryEventBus(brokerOptions.build(), true, drainTimeout, openTelemetry);
         }
     }
 }

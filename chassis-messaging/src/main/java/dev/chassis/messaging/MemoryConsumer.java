@@ -9,6 +9,7 @@ import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.envelope.CloudEventJson;
 import dev.chassis.core.envelope.Envelope;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +31,7 @@ final class MemoryConsumer implements SubscriptionHandle {
     private final MemoryQueue queue;
     private final Subscription subscription;
     private final Duration drainTimeout;
+    private final Supplier<OpenTelemetry> telemetry;
     private final Consumer<MemoryConsumer> onClosed;
     private final List<Thread> workers = new ArrayList<>();
     private final Set<InFlight> inFlight = new HashSet<>(); // guarded by queue.lock
@@ -48,8 +51,9 @@ final class MemoryConsumer implements SubscriptionHandle {
     }
 
     MemoryConsumer(InMemoryBroker broker, MemoryQueue queue, Subscription subscription, Duration drainTimeout,
-            Consumer<MemoryConsumer> onClosed) {
+            Supplier<OpenTelemetry> telemetry, Consumer<MemoryConsumer> onClosed) {
         this.broker = broker;
+        this.telemetry = telemetry;
         this.queue = queue;
         this.subscription = subscription;
         this.drainTimeout = drainTimeout;
@@ -200,7 +204,7 @@ final class MemoryConsumer implements SubscriptionHandle {
         }
         Throwable failure = null;
         try {
-            MessageCorrelation.invoke(subscription.handler(),
+            MessageCorrelation.invoke(telemetry.get(), InMemoryEventBus.SYSTEM, m.topic(), subscription.handler(),
                     new Delivery(envelope, m.topic(), queue.name, m.attempt(), m.redelivered()));
         } catch (Throwable t) { // a handler's failure must never end the worker
             failure = t;

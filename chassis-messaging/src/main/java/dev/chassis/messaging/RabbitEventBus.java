@@ -19,6 +19,8 @@ import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.bus.TopicPattern;
 import dev.chassis.core.envelope.Envelope;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -71,6 +73,8 @@ import org.slf4j.LoggerFactory;
  * block in their callbacks.
  */
 public final class RabbitEventBus implements EventBus {
+    /** The {@code messaging.system} of its spans. */
+    private static final String SYSTEM = "rabbitmq";
     private static final Logger LOG = LoggerFactory.getLogger(RabbitEventBus.class);
 
     /** The kind of queue a bus declares for subscriptions, their retries and dead letters. */
@@ -143,9 +147,10 @@ public final class RabbitEventBus implements EventBus {
     public CompletionStage<Void> publish(String topic, Envelope envelope) {
         TopicPattern.checkTopic(topic);
         requireNonNull(envelope, "envelope");
-        Envelope stamped = MessageCorrelation.stamp(envelope);
-        AMQP.BasicProperties props = AmqpEnvelopeCodec.encode(stamped, topic, 1);
-        return publisher.publish(config.exchange, topic, props, stamped.data(), topic, stamped.id());
+        return MessageCorrelation.publish(telemetry(), SYSTEM, config.exchange, topic, envelope, stamped -> {
+            AMQP.BasicProperties props = AmqpEnvelopeCodec.encode(stamped, topic, 1);
+            return publisher.publish(config.exchange, topic, props, stamped.data(), topic, stamped.id());
+        });
     }
 
     @Override
@@ -262,7 +267,13 @@ public final class RabbitEventBus implements EventBus {
      * context, tracing and inbox deduplication wrap this call.
      */
     void invoke(EventHandler handler, Delivery delivery) throws Exception {
-        MessageCorrelation.invoke(handler, delivery);
+        MessageCorrelation.invoke(telemetry(), SYSTEM, config.exchange, handler, delivery);
+    }
+
+    /** The configured OpenTelemetry, else the global one, looked up late so it may be registered after the bus is built. */
+    private OpenTelemetry telemetry() {
+        OpenTelemetry configured = config.openTelemetry;
+        return configured != null ? configured : GlobalOpenTelemetry.get();
     }
 
     /** Re-publishes a failed delivery to the delay queue for its next attempt; true once confirmed. */
@@ -405,6 +416,7 @@ public final class RabbitEventBus implements EventBus {
         private String connectionName = "chassis";
         private Clock clock = Clock.systemUTC();
         private RabbitConnectionListener listener = new RabbitConnectionListener() { };
+        private @Nullable OpenTelemetry openTelemetry;
 
         private Builder() {
         }
@@ -427,6 +439,7 @@ public final class RabbitEventBus implements EventBus {
             b.connectionName = connectionName;
             b.clock = clock;
             b.listener = listener;
+            b.openTelemetry = openTelemetry;
             return b;
         }
 
@@ -559,6 +572,17 @@ public final class RabbitEventBus implements EventBus {
         /** @param listener told about connection losses, recoveries and restarted consumers @return this builder */
         public Builder connectionListener(RabbitConnectionListener listener) {
             this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * @param openTelemetry where the {@code publish <topic>} and {@code process <queue>} spans go;
+         *     default {@code GlobalOpenTelemetry.get()} at each use (a no-op unless one is registered),
+         *     {@code OpenTelemetry.noop()} for none
+         * @return this builder
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
             return this;
         }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.context.CorrelationScope;
 import dev.chassis.core.envelope.Envelope;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -14,6 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +35,13 @@ import org.jspecify.annotations.Nullable;
  *       correlated with, and caused by, the message it handles) and with the envelope's trace context
  *       as the current OpenTelemetry context. Invalid incoming ids are replaced, never echoed.</li>
  * </ul>
+ *
+ * <p>{@link #publish(OpenTelemetry, String, String, String, Envelope, Function)} and
+ * {@link #invoke(OpenTelemetry, String, String, EventHandler, Delivery)} do the same inside the spans of
+ * the OpenTelemetry messaging conventions: a PRODUCER span {@code publish <topic>} whose context the
+ * envelope carries (unless it already carries one, e.g. the writer's context stored by an outbox,
+ * which is kept, the span then being its child), and a CONSUMER span {@code process <queue>}, child
+ * of the envelope's context, current while the handler runs.
  *
  * <p>Uses only the OpenTelemetry API; without an SDK installed, spans are no-ops and only the
  * propagated ids travel. Stateless and thread-safe.
@@ -126,6 +138,100 @@ public final class MessageCorrelation {
         try (Scope trace = traceContext(envelope).makeCurrent();
              CorrelationScope correlation = of(envelope).makeCurrent()) {
             handler.handle(delivery);
+        }
+    }
+
+    /**
+     * Publishes inside a PRODUCER span {@code publish <topic>} that ends when {@code send}'s stage
+     * completes, with error status if it fails. An envelope without a {@code traceparent} gets the
+     * span's context (so the consumer continues this trace as the span's child); an envelope that
+     * already carries one keeps it, since that is the context the message was created in, and the
+     * span becomes a child of it.
+     *
+     * <pre>{@code
+     * MessageCorrelation.publish(telemetry, "rabbitmq", exchange, topic, envelope, stamped -> send(topic, stamped));
+     * }</pre>
+     *
+     * @param telemetry where the tracer comes from; {@link OpenTelemetry#noop()} for no spans
+     * @param system the {@code messaging.system} value, e.g. {@code rabbitmq}
+     * @param destination the {@code messaging.destination.name} value: the exchange for RabbitMQ
+     * @param topic the topic, part of the span name (and the routing key for RabbitMQ)
+     * @param envelope the envelope to publish
+     * @param send sends the stamped envelope; called once, with the span current
+     * @return {@code send}'s stage
+     */
+    public static CompletionStage<Void> publish(OpenTelemetry telemetry, String system, String destination, String topic,
+            Envelope envelope, Function<Envelope, ? extends CompletionStage<Void>> send) {
+        requireNonNull(telemetry, "telemetry");
+        requireNonNull(system, "system");
+        requireNonNull(destination, "destination");
+        requireNonNull(topic, "topic");
+        requireNonNull(envelope, "envelope");
+        requireNonNull(send, "send");
+        boolean carriesContext = envelope.traceparent().isPresent();
+        Context parent = carriesContext ? traceContext(envelope) : Context.current();
+        Span span = MessageSpans.publish(telemetry, system, destination, topic, envelope, parent);
+        CompletionStage<Void> sent;
+        try (Scope scope = parent.with(span).makeCurrent()) {
+            sent = send.apply(stamp(envelope));
+        } catch (RuntimeException | Error e) {
+            MessageSpans.fail(span, e);
+            span.end();
+            throw e;
+        }
+        if (sent == null) {
+            span.end();
+            throw new IllegalStateException("send returned no stage");
+        }
+        // a stage of our own, completed with the very outcome of send's, so callers see no extra wrapping
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        sent.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                MessageSpans.fail(span, failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+            span.end();
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(ok);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Runs a handler like {@link #invoke(EventHandler, Delivery)}, inside a CONSUMER span
+     * {@code process <queue>} that is a child of the envelope's trace context and current while the
+     * handler runs (so its logs and outgoing calls continue the producer's trace). A handler failure
+     * sets error status and records the exception; each attempt gets a span of its own, carrying the
+     * attempt number as {@code chassis.messaging.attempt}.
+     *
+     * @param telemetry where the tracer comes from; {@link OpenTelemetry#noop()} for no spans
+     * @param system the {@code messaging.system} value, e.g. {@code rabbitmq}
+     * @param destination the {@code messaging.destination.name} value: the exchange for RabbitMQ
+     * @param handler the subscription's handler
+     * @param delivery the delivery
+     * @throws Exception what the handler threw
+     */
+    public static void invoke(OpenTelemetry telemetry, String system, String destination, EventHandler handler,
+            Delivery delivery) throws Exception {
+        requireNonNull(telemetry, "telemetry");
+        requireNonNull(system, "system");
+        requireNonNull(destination, "destination");
+        requireNonNull(handler, "handler");
+        requireNonNull(delivery, "delivery");
+        Envelope envelope = delivery.envelope();
+        Context parent = traceContext(envelope);
+        Span span = MessageSpans.process(telemetry, system, destination, delivery, parent);
+        try (Scope trace = parent.with(span).makeCurrent();
+             CorrelationScope correlation = of(envelope).makeCurrent()) {
+            handler.handle(delivery);
+        } catch (Exception | Error e) {
+            MessageSpans.fail(span, e);
+            throw e;
+        } finally {
+            span.end();
         }
     }
 }
