@@ -128,7 +128,7 @@ public final class InMemoryEventBus implements EventBus {
     /** The configured OpenTelemetry, else the global one, looked up late so it may be registered after the bus is built. */
     OpenTelemetry telemetry() {
         OpenTelemetry configured = openTelemetry;
-        return configured != null ? configured : GlobalOpenTelemetry.get();
+        return configured != null ? configured : GlobalOpenTelemetry.getOrNoop();
     }
 
     /** Publishes a raw body as if another producer had sent it; lets tests deliver what no envelope can encode. */
@@ -315,7 +315,7 @@ public final class InMemoryEventBus implements EventBus {
 
         /**
          * @param openTelemetry where the {@code publish <topic>} and {@code process <queue>} spans go
-         *     ({@code messaging.system} {@code in_memory}); default {@code GlobalOpenTelemetry.get()}
+         *     ({@code messaging.system} {@code in_memory}); default {@code GlobalOpenTelemetry.getOrNoop()}
          *     at each use (a no-op unless one is registered), {@code OpenTelemetry.noop()} for none
          * @return this builder
          */

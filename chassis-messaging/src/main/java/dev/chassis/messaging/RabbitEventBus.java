@@ -273,7 +273,7 @@ public final class RabbitEventBus implements EventBus {
     /** The configured OpenTelemetry, else the global one, looked up late so it may be registered after the bus is built. */
     private OpenTelemetry telemetry() {
         OpenTelemetry configured = config.openTelemetry;
-        return configured != null ? configured : GlobalOpenTelemetry.get();
+        return configured != null ? configured : GlobalOpenTelemetry.getOrNoop();
     }
 
     /** Re-publishes a failed delivery to the delay queue for its next attempt; true once confirmed. */
@@ -577,7 +577,7 @@ public final class RabbitEventBus implements EventBus {
 
         /**
          * @param openTelemetry where the {@code publish <topic>} and {@code process <queue>} spans go;
-         *     default {@code GlobalOpenTelemetry.get()} at each use (a no-op unless one is registered),
+         *     default {@code GlobalOpenTelemetry.getOrNoop()} at each use (a no-op unless one is registered),
          *     {@code OpenTelemetry.noop()} for none
          * @return this builder
          */

@@ -21,6 +21,7 @@ import dev.chassis.core.bus.RetryPolicy;
 import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.messaging.InMemoryEventBus;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -189,6 +190,26 @@ class InMemoryBusTracingTest {
             // then
             assertThat(tracing.awaitSpans(SpanKind.CONSUMER, 1)).extracting(SpanData::getName)
                     .containsExactly("process billing");
+        }
+    }
+
+    @Test
+    void aBusWithoutAnInstanceLeavesTheGlobalUnsetSoTelemetryCanStillRegister() {
+        // given: nothing registered yet, as in an application that builds its bus first
+        GlobalOpenTelemetry.resetForTest();
+        try (InMemoryEventBus plain = InMemoryEventBus.create()) {
+            List<String> handled = new CopyOnWriteArrayList<>();
+            plain.subscribe(Subscription.builder("plain").topic("order.placed")
+                    .handler(d -> handled.add(d.envelope().id())).build());
+
+            // when
+            plain.publish("order.placed", envelope("early")).toCompletableFuture().join();
+            await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 1);
+
+            // then: a later registration is not refused
+            assertThat(GlobalOpenTelemetry.isSet()).isFalse();
+        } finally {
+            GlobalOpenTelemetry.resetForTest();
         }
     }
 }
