@@ -1,9 +1,9 @@
 package dev.chassis.core.eventsourcing;
 
+import dev.chassis.core.jdbc.SchemaLocation;
 import dev.chassis.core.jdbc.SchemaScripts;
 import java.util.List;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where the {@value #TABLE} table of {@link JdbcEventStore} lives: a PostgreSQL schema name, and the
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * schema.create(dataSource);
  * }</pre>
  */
-public final class EventStoreSchema {
+public final class EventStoreSchema extends SchemaLocation {
     /** The class-path location of the plain SQL migration (unqualified names). */
     public static final String MIGRATION_RESOURCE = "/dev/chassis/core/eventsourcing/event-store.sql";
     /** The table's name inside its schema. */
@@ -25,10 +25,8 @@ public final class EventStoreSchema {
     private static final int LOCK_CLASS = 0x0C4A5E5E;
     private static final EventStoreSchema DEFAULT = new EventStoreSchema("public");
 
-    private final String schema;
-
     private EventStoreSchema(String schema) {
-        this.schema = schema;
+        super(schema, TABLE, LOCK_CLASS, List.of(MIGRATION_RESOURCE));
     }
 
     /**
@@ -48,17 +46,7 @@ public final class EventStoreSchema {
      * @throws IllegalArgumentException if the name is not such an identifier
      */
     public static EventStoreSchema of(String schema) {
-        return new EventStoreSchema(SchemaScripts.checkSchemaName(schema));
-    }
-
-    /** @return the schema name */
-    public String schema() {
-        return schema;
-    }
-
-    /** @return the schema-qualified table name, e.g. {@code orders.chassis_events} */
-    public String qualifiedTable() {
-        return schema + "." + TABLE;
+        return new EventStoreSchema(schema);
     }
 
     /**
@@ -70,35 +58,8 @@ public final class EventStoreSchema {
         return SchemaScripts.read(EventStoreSchema.class, List.of(MIGRATION_RESOURCE));
     }
 
-    /**
-     * Creates the schema, the table and its index where they do not exist yet, in one transaction.
-     * Safe to call from several instances at once.
-     *
-     * @param dataSource the database
-     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
-     * @throws dev.chassis.core.NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
-     */
-    public void create(DataSource dataSource) {
-        SchemaScripts.apply(dataSource, LOCK_CLASS, schema.hashCode(), schema, statements());
-    }
-
     /** The migration's statements, comments dropped. */
     static List<String> statements() {
         return SchemaScripts.statements(migrationSql());
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-        return o instanceof EventStoreSchema && ((EventStoreSchema) o).schema.equals(schema);
-    }
-
-    @Override
-    public int hashCode() {
-        return schema.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "EventStoreSchema[" + schema + "]";
     }
 }

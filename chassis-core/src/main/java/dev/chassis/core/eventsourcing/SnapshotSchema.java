@@ -1,10 +1,9 @@
 package dev.chassis.core.eventsourcing;
 
-import dev.chassis.core.NonRetryableException;
+import dev.chassis.core.jdbc.SchemaLocation;
 import dev.chassis.core.jdbc.SchemaScripts;
 import java.util.List;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where the {@value #TABLE} table of {@link JdbcSnapshotStore} lives: a PostgreSQL schema name, and
@@ -16,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * schema.create(dataSource);
  * }</pre>
  */
-public final class SnapshotSchema {
+public final class SnapshotSchema extends SchemaLocation {
     /** The class-path location of the plain SQL migration (unqualified names). */
     public static final String MIGRATION_RESOURCE = "/dev/chassis/core/eventsourcing/snapshots.sql";
     /** The table's name inside its schema. */
@@ -26,10 +25,8 @@ public final class SnapshotSchema {
     private static final int LOCK_CLASS = 0x0C4A5350;
     private static final SnapshotSchema DEFAULT = new SnapshotSchema("public");
 
-    private final String schema;
-
     private SnapshotSchema(String schema) {
-        this.schema = schema;
+        super(schema, TABLE, LOCK_CLASS, List.of(MIGRATION_RESOURCE));
     }
 
     /**
@@ -49,17 +46,7 @@ public final class SnapshotSchema {
      * @throws IllegalArgumentException if the name is not such an identifier
      */
     public static SnapshotSchema of(String schema) {
-        return new SnapshotSchema(SchemaScripts.checkSchemaName(schema));
-    }
-
-    /** @return the schema name */
-    public String schema() {
-        return schema;
-    }
-
-    /** @return the schema-qualified table name, e.g. {@code orders.chassis_snapshots} */
-    public String qualifiedTable() {
-        return schema + "." + TABLE;
+        return new SnapshotSchema(schema);
     }
 
     /**
@@ -71,34 +58,7 @@ public final class SnapshotSchema {
         return SchemaScripts.read(SnapshotSchema.class, List.of(MIGRATION_RESOURCE));
     }
 
-    /**
-     * Creates the schema and the table where they do not exist yet, in one transaction. Safe to call
-     * from several instances at once.
-     *
-     * @param dataSource the database
-     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
-     * @throws NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
-     */
-    public void create(DataSource dataSource) {
-        SchemaScripts.apply(dataSource, LOCK_CLASS, schema.hashCode(), schema, statements());
-    }
-
     static List<String> statements() {
         return SchemaScripts.statements(migrationSql());
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-        return o instanceof SnapshotSchema && ((SnapshotSchema) o).schema.equals(schema);
-    }
-
-    @Override
-    public int hashCode() {
-        return schema.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "SnapshotSchema[" + schema + "]";
     }
 }

@@ -1,9 +1,9 @@
 package dev.chassis.core.saga;
 
+import dev.chassis.core.jdbc.SchemaLocation;
 import dev.chassis.core.jdbc.SchemaScripts;
 import java.util.List;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where the {@value #TABLE} table of {@link JdbcSagaStore} lives: a PostgreSQL schema name, and the
@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * schema.create(dataSource);
  * }</pre>
  */
-public final class SagaSchema {
+public final class SagaSchema extends SchemaLocation {
     /** The class-path location of the plain SQL migration (unqualified names). */
     public static final String MIGRATION_RESOURCE = "/dev/chassis/core/saga/sagas.sql";
     /** The table's name inside its schema. */
@@ -25,10 +25,8 @@ public final class SagaSchema {
     private static final int LOCK_CLASS = 0x0C4A5A6A;
     private static final SagaSchema DEFAULT = new SagaSchema("public");
 
-    private final String schema;
-
     private SagaSchema(String schema) {
-        this.schema = schema;
+        super(schema, TABLE, LOCK_CLASS, List.of(MIGRATION_RESOURCE));
     }
 
     /**
@@ -48,17 +46,7 @@ public final class SagaSchema {
      * @throws IllegalArgumentException if the name is not such an identifier
      */
     public static SagaSchema of(String schema) {
-        return new SagaSchema(SchemaScripts.checkSchemaName(schema));
-    }
-
-    /** @return the schema name */
-    public String schema() {
-        return schema;
-    }
-
-    /** @return the schema-qualified table name, e.g. {@code orders.chassis_sagas} */
-    public String qualifiedTable() {
-        return schema + "." + TABLE;
+        return new SagaSchema(schema);
     }
 
     /**
@@ -70,35 +58,8 @@ public final class SagaSchema {
         return SchemaScripts.read(SagaSchema.class, List.of(MIGRATION_RESOURCE));
     }
 
-    /**
-     * Creates the schema, the table and its indexes where they do not exist yet, in one transaction.
-     * Safe to call from several instances at once.
-     *
-     * @param dataSource the database
-     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
-     * @throws dev.chassis.core.NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
-     */
-    public void create(DataSource dataSource) {
-        SchemaScripts.apply(dataSource, LOCK_CLASS, schema.hashCode(), schema, statements());
-    }
-
     /** The migration's statements, comment lines dropped. */
     static List<String> statements() {
         return SchemaScripts.statements(migrationSql());
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-        return o instanceof SagaSchema && ((SagaSchema) o).schema.equals(schema);
-    }
-
-    @Override
-    public int hashCode() {
-        return schema.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "SagaSchema[" + schema + "]";
     }
 }

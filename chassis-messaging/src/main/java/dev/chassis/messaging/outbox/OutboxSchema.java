@@ -1,10 +1,8 @@
 package dev.chassis.messaging.outbox;
 
-import dev.chassis.core.NonRetryableException;
+import dev.chassis.core.jdbc.SchemaLocation;
 import dev.chassis.core.jdbc.SchemaScripts;
 import java.util.List;
-import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where the {@code chassis_outbox} table lives: a PostgreSQL schema name, and the DDL that creates
@@ -20,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * schema.create(dataSource);
  * }</pre>
  */
-public final class OutboxSchema {
+public final class OutboxSchema extends SchemaLocation {
     /** The class-path location of the first plain SQL migration (unqualified names): the table. */
     public static final String MIGRATION_RESOURCE = "/dev/chassis/messaging/outbox/V1__chassis_outbox.sql";
     /** The class-path locations of all plain SQL migrations, in the order they must run. */
@@ -31,10 +29,8 @@ public final class OutboxSchema {
 
     private static final OutboxSchema DEFAULT = new OutboxSchema("public");
 
-    private final String schema;
-
     private OutboxSchema(String schema) {
-        this.schema = schema;
+        super(schema, TABLE, PostgresCoordination.LOCK_CLASS, MIGRATION_RESOURCES);
     }
 
     /**
@@ -54,17 +50,7 @@ public final class OutboxSchema {
      * @throws IllegalArgumentException if the name is not such an identifier
      */
     public static OutboxSchema of(String schema) {
-        return new OutboxSchema(SchemaScripts.checkSchemaName(schema));
-    }
-
-    /** @return the schema name */
-    public String schema() {
-        return schema;
-    }
-
-    /** @return the schema-qualified table name, e.g. {@code orders.chassis_outbox} */
-    public String qualifiedTable() {
-        return schema + "." + TABLE;
+        return new OutboxSchema(schema);
     }
 
     /**
@@ -76,46 +62,17 @@ public final class OutboxSchema {
         return SchemaScripts.read(OutboxSchema.class, MIGRATION_RESOURCES);
     }
 
-
-    /**
-     * Creates the schema, the table and its indexes where they do not exist yet, and adds columns of
-     * later versions to an existing table, in one transaction. Safe to call from several instances
-     * at once.
-     *
-     * @param dataSource the database
-     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
-     * @throws NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
-     */
-    public void create(DataSource dataSource) {
-        SchemaScripts.apply(dataSource, PostgresCoordination.LOCK_CLASS, lockKey(), schema, statements());
-    }
-
     static List<String> statements() {
         return SchemaScripts.statements(migrationSql());
     }
 
     /** The NOTIFY channel of this table; a string, quoted as an identifier where LISTEN needs it. */
     String channel() {
-        return TABLE + "." + schema;
+        return TABLE + "." + schema();
     }
 
     /** The advisory lock key of this table's relay leadership. */
     int lockKey() {
-        return schema.hashCode();
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-        return o instanceof OutboxSchema && ((OutboxSchema) o).schema.equals(schema);
-    }
-
-    @Override
-    public int hashCode() {
-        return schema.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "OutboxSchema[" + schema + "]";
+        return schema().hashCode();
     }
 }

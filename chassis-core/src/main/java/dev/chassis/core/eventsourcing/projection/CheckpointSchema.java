@@ -1,10 +1,8 @@
 package dev.chassis.core.eventsourcing.projection;
 
-import dev.chassis.core.NonRetryableException;
+import dev.chassis.core.jdbc.SchemaLocation;
 import dev.chassis.core.jdbc.SchemaScripts;
 import java.util.List;
-import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where the {@code projection_checkpoints} table lives: a PostgreSQL schema name, and the DDL that
@@ -18,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * CheckpointStore checkpoints = JdbcCheckpointStore.of(TxRunner.of(dataSource), schema);
  * }</pre>
  */
-public final class CheckpointSchema {
+public final class CheckpointSchema extends SchemaLocation {
     /** The class-path location of the plain SQL migration (unqualified names). */
     public static final String MIGRATION_RESOURCE = "/dev/chassis/core/eventsourcing/projection/checkpoints.sql";
     /** The table's name inside its schema. */
@@ -28,10 +26,8 @@ public final class CheckpointSchema {
     private static final int LOCK_CLASS = 0x0C4A5C4B;
     private static final CheckpointSchema DEFAULT = new CheckpointSchema("public");
 
-    private final String schema;
-
     private CheckpointSchema(String schema) {
-        this.schema = schema;
+        super(schema, TABLE, LOCK_CLASS, List.of(MIGRATION_RESOURCE));
     }
 
     /**
@@ -51,17 +47,7 @@ public final class CheckpointSchema {
      * @throws IllegalArgumentException if the name is not such an identifier
      */
     public static CheckpointSchema of(String schema) {
-        return new CheckpointSchema(SchemaScripts.checkSchemaName(schema));
-    }
-
-    /** @return the schema name */
-    public String schema() {
-        return schema;
-    }
-
-    /** @return the schema-qualified table name, e.g. {@code orders.projection_checkpoints} */
-    public String qualifiedTable() {
-        return schema + "." + TABLE;
+        return new CheckpointSchema(schema);
     }
 
     /**
@@ -73,34 +59,7 @@ public final class CheckpointSchema {
         return SchemaScripts.read(CheckpointSchema.class, List.of(MIGRATION_RESOURCE));
     }
 
-    /**
-     * Creates the schema and the table where they do not exist yet, in one transaction. Safe to call
-     * from several instances at once.
-     *
-     * @param dataSource the database
-     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
-     * @throws NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
-     */
-    public void create(DataSource dataSource) {
-        SchemaScripts.apply(dataSource, LOCK_CLASS, schema.hashCode(), schema, statements());
-    }
-
     static List<String> statements() {
         return SchemaScripts.statements(migrationSql());
-    }
-
-    @Override
-    public boolean equals(@Nullable Object o) {
-        return o instanceof CheckpointSchema && ((CheckpointSchema) o).schema.equals(schema);
-    }
-
-    @Override
-    public int hashCode() {
-        return schema.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "CheckpointSchema[" + schema + "]";
     }
 }
