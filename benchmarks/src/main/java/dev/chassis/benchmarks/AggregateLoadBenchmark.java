@@ -1,6 +1,5 @@
 package dev.chassis.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chassis.core.eventsourcing.AggregateRoot;
 import dev.chassis.core.eventsourcing.EventStoreSchema;
@@ -42,7 +41,6 @@ import java.util.function.LongSupplier;
  * </pre>
  */
 public final class AggregateLoadBenchmark {
-    private static final String JDBC = System.getProperty("jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final int EVENTS = 1_000;
     private static final int SNAPSHOT_EVERY = 100;
 
@@ -66,11 +64,7 @@ public final class AggregateLoadBenchmark {
     }
 
     private void run(int seconds, int rounds) throws Exception {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(JDBC);
-        config.setUsername(System.getProperty("jdbc.user", "postgres"));
-        config.setMaximumPoolSize(4);
-        try (HikariDataSource ds = new HikariDataSource(config)) {
+        try (HikariDataSource ds = BenchDatabase.pool(4)) {
             schema.create(ds);
             snapshotSchema.create(ds);
             try {

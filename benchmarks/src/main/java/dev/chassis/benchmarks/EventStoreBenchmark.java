@@ -1,6 +1,5 @@
 package dev.chassis.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chassis.core.eventsourcing.EventStoreSchema;
 import dev.chassis.core.eventsourcing.ExpectedVersion;
@@ -41,7 +40,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  */
 public final class EventStoreBenchmark {
-    private static final String JDBC = System.getProperty("jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final int STREAMS_PER_WRITER = 64;
     private static final String DATA = "{\"sku\": \"A-1001\", \"total\": 1250, \"currency\": \"EUR\", \"quantity\": 3}";
     private static final Map<String, String> METADATA = Map.of("correlationId", "c-bench");
@@ -69,11 +67,7 @@ public final class EventStoreBenchmark {
     }
 
     private void run(int seconds, int rounds) throws Exception {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(JDBC);
-        config.setUsername(System.getProperty("jdbc.user", "postgres"));
-        config.setMaximumPoolSize(writers);
-        try (HikariDataSource ds = new HikariDataSource(config)) {
+        try (HikariDataSource ds = BenchDatabase.pool(writers)) {
             schema.create(ds);
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE " + raw + " (LIKE " + schema.qualifiedTable() + " INCLUDING ALL)");

@@ -3,7 +3,6 @@ package dev.chassis.benchmarks;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chassis.core.bus.DeadLetters;
 import dev.chassis.core.bus.EventBus;
@@ -55,7 +54,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class OutboxBenchmark {
     private static final String URI = System.getProperty("rabbit.uri", "amqp://guest:guest@127.0.0.1:5672/%2F");
-    private static final String JDBC = System.getProperty("jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final String TOPIC = "bench.outbox";
     private static final int WRITERS = 4;
     private static final int RATE = 1_000;
@@ -89,11 +87,7 @@ public final class OutboxBenchmark {
     }
 
     private void run(int messages, int rounds, int seconds) throws Exception {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(JDBC);
-        config.setUsername(System.getProperty("jdbc.user", "postgres"));
-        config.setMaximumPoolSize(8);
-        try (HikariDataSource ds = new HikariDataSource(config);
+        try (HikariDataSource ds = BenchDatabase.pool(8);
                 RabbitEventBus bus = RabbitEventBus.builder().uri(URI).exchange(exchange)
                         .connectionName("bench-outbox-" + id).build()) {
             schema.create(ds);

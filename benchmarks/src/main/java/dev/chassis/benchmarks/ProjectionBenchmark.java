@@ -1,6 +1,5 @@
 package dev.chassis.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chassis.core.eventsourcing.EventStoreSchema;
 import dev.chassis.core.eventsourcing.ExpectedVersion;
@@ -54,7 +53,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class ProjectionBenchmark {
-    private static final String JDBC = System.getProperty("jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final int STREAMS = 1_000;
     private static final int PER_APPEND = 50;
     private static final Pattern AMOUNT = Pattern.compile("\"amount\":\\s*(\\d+)");
@@ -82,11 +80,7 @@ public final class ProjectionBenchmark {
     }
 
     private void run(int events, int rounds) throws Exception {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(JDBC);
-        config.setUsername(System.getProperty("jdbc.user", "postgres"));
-        config.setMaximumPoolSize(4);
-        try (HikariDataSource ds = new HikariDataSource(config)) {
+        try (HikariDataSource ds = BenchDatabase.pool(4)) {
             schema.create(ds);
             checkpointSchema.create(ds);
             execute(ds, "CREATE TABLE " + schema.schema() + ".raw_checkpoints (name text PRIMARY KEY, seq bigint NOT NULL)");

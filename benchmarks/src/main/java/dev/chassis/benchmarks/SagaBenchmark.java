@@ -3,7 +3,6 @@ package dev.chassis.benchmarks;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chassis.core.bus.EventBus;
 import dev.chassis.core.bus.RetryPolicy;
@@ -77,7 +76,6 @@ import java.util.function.Consumer;
  */
 public final class SagaBenchmark {
     private static final String URI = System.getProperty("rabbit.uri", "amqp://guest:guest@127.0.0.1:5672/%2F");
-    private static final String JDBC = System.getProperty("jdbc.url", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final int THREADS = 4;
     private static final List<String> STEPS = List.of("reserve", "charge", "ship");
     private static final List<String> PARTICIPANTS = List.of("inventory", "payment", "shipping");
@@ -344,13 +342,9 @@ public final class SagaBenchmark {
 
     private double[] rabbit(int sagas, int concurrency, int rounds) throws Exception {
         String schema = "bench_saga_" + id;
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(JDBC);
-        config.setUsername(System.getProperty("jdbc.user", "postgres"));
-        config.setMaximumPoolSize(16);
         List<String> queues = new ArrayList<>();
         List<String> exchanges = new ArrayList<>();
-        try (HikariDataSource ds = new HikariDataSource(config)) {
+        try (HikariDataSource ds = BenchDatabase.pool(16)) {
             try (java.sql.Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 st.execute("CREATE SCHEMA " + schema);
                 st.execute("CREATE TABLE " + schema + ".effects(saga_key text NOT NULL, order_id text NOT NULL)");
