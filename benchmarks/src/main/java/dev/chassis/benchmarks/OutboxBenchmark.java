@@ -9,6 +9,7 @@ import dev.chassis.core.bus.EventBus;
 import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.envelope.Envelope;
+import dev.chassis.core.jdbc.SqlWork;
 import dev.chassis.core.jdbc.TxRunner;
 import dev.chassis.messaging.RabbitEventBus;
 import dev.chassis.messaging.outbox.Outbox;
@@ -56,6 +57,8 @@ public final class OutboxBenchmark {
     private static final String URI = System.getProperty("rabbit.uri", "amqp://guest:guest@127.0.0.1:5672/%2F");
     private static final String TOPIC = "bench.outbox";
     private static final int WRITERS = 4;
+    /** Writers of the fixed-rate runs: enough that commits waiting on the WAL flush still keep up with 1,000/s. */
+    private static final int RATE_WRITERS = 8;
     private static final int RATE = 1_000;
     /** A rate below the relay's capacity on the reference machine, so latency is not queueing. */
     private static final int LOW_RATE = 100;
@@ -87,7 +90,7 @@ public final class OutboxBenchmark {
     }
 
     private void run(int messages, int rounds, int seconds) throws Exception {
-        try (HikariDataSource ds = BenchDatabase.pool(8);
+        try (HikariDataSource ds = BenchDatabase.pool(RATE_WRITERS + 4);
                 RabbitEventBus bus = RabbitEventBus.builder().uri(URI).exchange(exchange)
                         .connectionName("bench-outbox-" + id).build()) {
             schema.create(ds);
@@ -129,9 +132,24 @@ public final class OutboxBenchmark {
                 double outbox = median(outboxRates);
                 double direct = median(directRates);
                 double directConfirm = median(directConfirmRates);
-                latency(ds, LOW_RATE, 2); // warm-up
-                long[] lat = latency(ds, RATE, seconds);
-                long[] low = latency(ds, LOW_RATE, seconds);
+                Outbox outboxWriter = Outbox.create(b -> b.schema(schema));
+                Write viaOutbox = (tx, e, round) -> {
+                    commit(tx, e, c -> outboxWriter.add(c, TOPIC, e));
+                    round.committed(e.id());
+                };
+                // the baseline: the seed's dual write, publishing straight after the commit (unsafe, but
+                // it shows what this machine's database, broker and harness give without an outbox)
+                Write dualWrite = (tx, e, round) -> {
+                    commit(tx, e, c -> null);
+                    round.committed(e.id());
+                    bus.publish(TOPIC, e);
+                };
+                latency(ds, LOW_RATE, 2, viaOutbox); // warm-up
+                latency(ds, LOW_RATE, 2, dualWrite);
+                long[] lat = latency(ds, RATE, seconds, viaOutbox);
+                long[] base = latency(ds, RATE, seconds, dualWrite);
+                long[] low = latency(ds, LOW_RATE, seconds, viaOutbox);
+                long[] lowBase = latency(ds, LOW_RATE, seconds, dualWrite);
                 System.out.printf("RESULT throughput (1 KiB, commit -> handler, %d messages, median of %d): outbox "
                         + "%.0f msg/s, direct publish -> handler %.0f msg/s, ratio %.2f; direct confirmed publish "
                         + "alone %.0f msg/s, ratio %.2f%n", messages, rounds, outbox, direct, outbox / direct,
@@ -146,6 +164,13 @@ public final class OutboxBenchmark {
                 System.out.printf("RESULT latency commit -> handler at %d/s for %d s (achieved %d tx/s, %d messages):"
                         + " p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", LOW_RATE, seconds, low[3], low[4], low[0] / 1e6,
                         low[1] / 1e6, low[2] / 1e6);
+                for (long[][] pair : List.of(new long[][] {lat, base}, new long[][] {low, lowBase})) {
+                    long[] o = pair[0];
+                    long[] d = pair[1];
+                    System.out.printf("RESULT latency baseline at %d/s, commit then direct publish (no outbox; achieved %d"
+                            + " tx/s): p50 %.1f ms, p99 %.1f ms, max %.1f ms; outbox p99 / baseline p99 = %.2f%n",
+                            o == lat ? RATE : LOW_RATE, d[3], d[0] / 1e6, d[1] / 1e6, d[2] / 1e6, (double) o[1] / d[1]);
+                }
                 for (long[] run : List.of(lat, low)) {
                     System.out.printf("RESULT latency split at %d/s: commit -> relay publish p50 %.1f ms, p99 %.1f ms;"
                             + " relay publish -> handler p50 %.1f ms, p99 %.1f ms%n", run == lat ? RATE : LOW_RATE,
@@ -249,14 +274,13 @@ public final class OutboxBenchmark {
      * Commits at a fixed rate from a pool of writers; returns p50, p99, max (ns), the achieved rate and
      * the message count.
      */
-    private long[] latency(HikariDataSource ds, int rate, int seconds) throws Exception {
+    private long[] latency(HikariDataSource ds, int rate, int seconds, Write write) throws Exception {
         int messages = rate * seconds;
         Envelope[] envelopes = envelopes(messages);
         Round round = new Round(messages);
         current.set(round);
-        Outbox outbox = Outbox.create(b -> b.schema(schema));
         TxRunner tx = TxRunner.of(ds);
-        ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+        ExecutorService writers = Executors.newFixedThreadPool(RATE_WRITERS);
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
         List<Future<?>> done = new ArrayList<>(messages);
@@ -267,8 +291,7 @@ public final class OutboxBenchmark {
             }
             Envelope e = envelopes[i];
             done.add(writers.submit(() -> {
-                commit(tx, outbox, e);
-                round.committed(e.id());
+                write.write(tx, e, round);
                 return null;
             }));
         }
@@ -298,14 +321,25 @@ public final class OutboxBenchmark {
     }
 
     private void commit(TxRunner tx, Outbox outbox, Envelope e) {
+        commit(tx, e, c -> outbox.add(c, TOPIC, e));
+    }
+
+    /** One business transaction: the business row and whatever {@code alsoInTx} writes, committed together. */
+    private void commit(TxRunner tx, Envelope e, SqlWork<?> alsoInTx) {
         tx.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + business + " (id, amount) VALUES (?, ?)")) {
                 ps.setString(1, e.id());
                 ps.setInt(2, 42);
                 ps.executeUpdate();
             }
-            return outbox.add(c, TOPIC, e);
+            return alsoInTx.apply(c);
         });
+    }
+
+    /** How a latency run's writer commits one message and notes its commit time. */
+    @FunctionalInterface
+    private interface Write {
+        void write(TxRunner tx, Envelope e, Round round);
     }
 
     private static Envelope[] envelopes(int messages) {
