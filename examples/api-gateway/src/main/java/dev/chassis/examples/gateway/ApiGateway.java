@@ -69,6 +69,7 @@ public final class ApiGateway implements AutoCloseable {
     private final ServerConnector connector;
     private final HealthRegistry health;
     private final CircuitBreakerRegistry breakers;
+    private final InlineScheduler scheduler = new InlineScheduler();
 
     private ApiGateway(Builder builder) {
         this.settings = builder.copy();
@@ -79,7 +80,7 @@ public final class ApiGateway implements AutoCloseable {
         for (Route route : settings.routes) {
             String name = "gateway" + route.prefix();
             CircuitBreaker breaker = breakers.circuitBreaker(name, breakerConfig);
-            guards.add(new RouteGuard(route, Resilience.builder(name).circuitBreaker(breaker).build()));
+            guards.add(new RouteGuard(route, Resilience.builder(name).circuitBreaker(breaker).scheduler(scheduler).build()));
         }
         TextMapPropagator propagator = settings.openTelemetry.getPropagators().getTextMapPropagator();
         if (propagator == TextMapPropagator.noop()) {
@@ -209,6 +210,8 @@ public final class ApiGateway implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new NonRetryableException("the gateway did not stop cleanly: " + e, e);
+        } finally {
+            scheduler.shutdownNow();
         }
     }
 
