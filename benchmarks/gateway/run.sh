@@ -64,7 +64,9 @@ wait_for() {  # url, attempts of 10 ms[, pid that must stay alive]
 
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
-java benchmarks/gateway/FixedJsonUpstream.java "$UPSTREAM_PORT" >"$work/upstream.log" 2>&1 &
+# Jetty and slf4j-api only: without a logging backend the upstream logs nothing
+upstream_cp=$(ls examples/api-gateway/target/lib/jetty-*.jar examples/api-gateway/target/lib/slf4j-api-*.jar | paste -sd:)
+java -cp "$upstream_cp" benchmarks/gateway/FixedJsonUpstream.java "$UPSTREAM_PORT" >"$work/upstream.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$UPSTREAM_PORT/users/1" 3000 "${pids[0]}"
 
