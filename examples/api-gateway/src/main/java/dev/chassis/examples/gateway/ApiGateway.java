@@ -25,6 +25,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The example system's API gateway: an HTTP server that forwards {@code /api/users/**} and
@@ -239,7 +240,7 @@ public final class ApiGateway implements AutoCloseable {
         private int maxRequestHeaderSize = 8 * 1024;
         private int maxThreads = 200;
         private OpenTelemetry openTelemetry = OpenTelemetry.noop();
-        private @org.jspecify.annotations.Nullable HealthRegistry health;
+        private @Nullable HealthRegistry health;
 
         private Builder(ServiceRegistry registry) {
             this.registry = registry;

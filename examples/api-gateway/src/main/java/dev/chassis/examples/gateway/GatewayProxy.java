@@ -18,6 +18,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -183,7 +184,7 @@ final class GatewayProxy extends ProxyHandler {
     @Override
     protected HttpURI rewriteHttpURI(Request clientToProxyRequest) {
         Exchange exchange = exchange(clientToProxyRequest);
-        ServiceInstance instance = java.util.Objects.requireNonNull(exchange.instance(), "instance");
+        ServiceInstance instance = Objects.requireNonNull(exchange.instance(), "instance");
         return HttpURI.build(instance.uri("http")).path(exchange.upstreamPath).query(exchange.query);
     }
 
@@ -301,7 +302,7 @@ final class GatewayProxy extends ProxyHandler {
     }
 
     private static Exchange exchange(Request request) {
-        return (Exchange) java.util.Objects.requireNonNull(request.getAttribute(EXCHANGE), "exchange");
+        return (Exchange) Objects.requireNonNull(request.getAttribute(EXCHANGE), "exchange");
     }
 
     /** Tells the breaker (at the status line) and the balancer (at the end) how the call went. */

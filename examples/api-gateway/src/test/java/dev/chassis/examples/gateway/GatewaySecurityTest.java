@@ -221,6 +221,8 @@ class GatewaySecurityTest {
         assertThat(seen.header("x-forwarded-proto")).isEqualTo("http");
         assertThat(seen.header("x-forwarded-host")).isEqualTo("127.0.0.1:" + port);
         assertThat(seen.headers()).doesNotContainKeys("x-real-ip", "forwarded");
+        assertThat(seen.header("host")).isEqualTo("127.0.0.1:" + users.port());
+        assertThat(seen.header("via")).isEqualTo("1.1 api-gateway");
     }
 
     @Test
