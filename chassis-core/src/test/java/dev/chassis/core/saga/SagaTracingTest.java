@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.saga.OrderSagaWorld.Order;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -133,6 +134,24 @@ class SagaTracingTest {
         assertThat(span("saga order-saga reserve-inventory compensation").getKind()).isEqualTo(SpanKind.PRODUCER);
         assertThat(outcomes()).containsEntry(Attributes.of(AttributeKey.stringKey("chassis.saga.type"), "order-saga",
                 AttributeKey.stringKey("chassis.saga.outcome"), "compensated"), 1L);
+    }
+
+    @Test
+    void theGuidesOrchestratorSampleTracesWithTheGivenOpenTelemetry() {
+        // given
+        SagaStore store = world.store;
+        SagaDefinition<Order> orderSaga = world.definition;
+        OpenTelemetry openTelemetry = sdk;
+
+        // when
+        SagaOrchestrator orchestrator = SagaOrchestrator.builder(store)
+                .definition(orderSaga)
+                .openTelemetry(openTelemetry)
+                .build();
+        orchestrator.start(orderSaga, new Order("o-3", 1, 10));
+
+        // then
+        assertThat(span("saga order-saga register-order").getKind()).isEqualTo(SpanKind.INTERNAL);
     }
 
     private SpanData span(String name) {

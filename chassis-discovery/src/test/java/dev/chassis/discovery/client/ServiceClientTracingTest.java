@@ -7,6 +7,7 @@ import dev.chassis.discovery.HealthCheckSpec;
 import dev.chassis.discovery.InMemoryServiceRegistry;
 import dev.chassis.discovery.Registration;
 import dev.chassis.discovery.balancer.LoadBalancer;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -158,6 +159,23 @@ class ServiceClientTracingTest {
         assertThat(point.getAttributes().get(AttributeKey.longKey("server.port"))).isEqualTo(a.instance().port());
         assertThat(point.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200);
         assertThat(point.getAttributes().get(AttributeKey.stringKey("url.scheme"))).isEqualTo("http");
+    }
+
+    @Test
+    void theGuidesClientSampleTracesWithTheGivenOpenTelemetry() {
+        // given
+        instance("orders-a");
+        OpenTelemetry openTelemetry = sdk;
+
+        // when
+        ServiceClient client = ServiceClient.builder(registry)
+                .openTelemetry(openTelemetry)
+                .build();
+        client.send(get("http://orders/orders/7"), HttpResponse.BodyHandlers.ofString());
+
+        // then
+        assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getKind)
+                .containsExactlyInAnyOrder(SpanKind.CLIENT, SpanKind.INTERNAL);
     }
 
     private SpanData only(SpanKind kind, String name, String key, String value) {

@@ -51,8 +51,8 @@ import org.jspecify.annotations.Nullable;
  *         .pathTemplate("/orders/{id}").build()), "/*", EnumSet.of(DispatcherType.REQUEST));
  * }</pre>
  *
- * <p>Instances are stateless, thread-safe and intended to be shared; {@link #init} and
- * {@link #destroy()} do nothing.
+ * <p>Instances are stateless, thread-safe and intended to be shared; {@code init} and
+ * {@code destroy} do nothing.
  */
 public final class CorrelationServletFilter implements Filter {
     private static final TextMapGetter<HttpServletRequest> HEADERS = new TextMapGetter<>() {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.context.CorrelationId;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -23,6 +24,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -151,6 +153,32 @@ class CorrelationServletFilterTest {
         SpanData span = awaitSpan();
         assertThat(span.getName()).isEqualTo("GET /shop/async");
         assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(202);
+    }
+
+    @Test
+    void theGuidesJettySampleFiltersEveryRequest() throws Exception {
+        // given
+        OpenTelemetry openTelemetry = sdk;
+        Server jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
+
+        // when
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(new OrdersServlet()), "/orders/*");
+        context.addFilter(new FilterHolder(CorrelationServletFilter.builder(openTelemetry)
+                .pathTemplate("/orders/{id}")
+                .build()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        jetty.setHandler(context);
+        jetty.start();
+        try {
+            port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+            HttpResponse<String> response = get("/orders/7", "x-correlation-id", "guide-1");
+
+            // then
+            assertThat(response.headers().firstValue("x-correlation-id")).hasValue("guide-1");
+            assertThat(awaitSpan().getName()).isEqualTo("GET /orders/{id}");
+        } finally {
+            jetty.stop();
+        }
     }
 
     private SpanData awaitSpan() {
