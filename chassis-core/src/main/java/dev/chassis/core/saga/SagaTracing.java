@@ -1,6 +1,5 @@
 package dev.chassis.core.saga;
 
-import dev.chassis.core.bus.MessageCorrelation;
 import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.context.CorrelationScope;
 import dev.chassis.core.envelope.Envelope;
@@ -13,10 +12,13 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,10 +88,11 @@ final class SagaTracing {
                     .setAttribute(MESSAGE_ID, e.id())
                     .startSpan();
             spans.add(span);
-            if (e.traceparent().isEmpty()) {
-                try (Scope scope = span.makeCurrent()) {
-                    outgoing.set(i, new SagaMessage(m.topic(), m.key(), MessageCorrelation.stamp(e)));
-                }
+            if (e.traceparent().isEmpty() && span.getSpanContext().isValid()) {
+                Map<String, String> carrier = new HashMap<>(4);
+                W3CTraceContextPropagator.getInstance().inject(Context.current().with(span), carrier, Map::put);
+                Envelope traced = e.withTraceContext(carrier.get(Envelope.TRACEPARENT), carrier.get(Envelope.TRACESTATE));
+                outgoing.set(i, new SagaMessage(m.topic(), m.key(), traced));
             }
         }
         return spans;
