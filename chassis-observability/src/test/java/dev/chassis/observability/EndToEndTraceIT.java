@@ -28,14 +28,10 @@ import dev.chassis.messaging.outbox.OutboxRelay;
 import dev.chassis.messaging.outbox.OutboxSchema;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -78,11 +74,9 @@ class EndToEndTraceIT {
     private final String exchange = "it." + id + ".events";
     private final String queue = "it." + id + ".shipping";
     private final OutboxSchema schema = OutboxSchema.of("e2e_" + id);
-    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-    private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-            .build();
+    private final InMemoryTracing tracing = new InMemoryTracing();
+    private final InMemorySpanExporter spans = tracing.spans;
+    private final OpenTelemetrySdk otel = tracing.sdk;
     private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     private final Map<String, String> seen = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();

@@ -11,13 +11,9 @@ import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.context.CorrelationId;
 import dev.chassis.observability.servlet.CorrelationServletFilter;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -74,11 +70,9 @@ class HostileHeadersTest {
             "badVersion", "ff-" + TRACE + "-" + SPAN + "-01",
             "nonAscii", "00-" + TRACE.substring(0, 31) + "\u00e9-" + SPAN + "-01");
 
-    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-    private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-            .build();
+    private final InMemoryTracing tracing = new InMemoryTracing();
+    private final InMemorySpanExporter spans = tracing.spans;
+    private final OpenTelemetrySdk otel = tracing.sdk;
     private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
     private HttpServer jdk;
     private Server jetty;
