@@ -7,25 +7,13 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.context.CorrelationId;
-import dev.chassis.core.context.CorrelationScope;
+import dev.chassis.observability.internal.ServerRequests;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A filter for the JDK's {@code com.sun.net.httpserver.HttpServer} that puts each exchange in its
@@ -41,12 +29,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Runs the rest of the chain inside a {@code SERVER} span named {@code "GET /orders/{id}"}
  *       (the matching path template, else the path) with {@code http.request.method},
  *       {@code url.path} (still percent-encoded), {@code http.route} and
- *       {@code http.response.status_code}; a 5xx status or an exception marks it as an error. A
+ *       {@code http.response.status_code}; a 5xx status or an exception marks it as an error (with
+ *       {@code error.type} the status code or the exception's class). A
  *       method other than the nine standard ones is recorded as {@code _OTHER} (span name
  *       {@code HTTP /path}), as the semantic conventions ask.</li>
  * </ul>
  *
- * <p>Instances are stateless, thread-safe and intended to be shared by all contexts of a server.
+ * <p>{@link dev.chassis.observability.servlet.CorrelationServletFilter} does the same for Jakarta
+ * Servlet containers. Instances are stateless, thread-safe and intended to be shared by all contexts of a server.
  *
  * <pre>{@code
  * HttpContext orders = server.createContext("/orders", handler);
@@ -55,16 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CorrelationHttpFilter extends Filter {
     /** The instrumentation scope of the server spans. */
-    public static final String INSTRUMENTATION_SCOPE = "dev.chassis.observability.http";
+    public static final String INSTRUMENTATION_SCOPE = ServerRequests.INSTRUMENTATION_SCOPE;
 
-    private static final Logger log = LoggerFactory.getLogger(CorrelationHttpFilter.class);
-    private static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
-    private static final AttributeKey<String> METHOD_ORIGINAL = AttributeKey.stringKey("http.request.method_original");
-    private static final Set<String> KNOWN_METHODS =
-            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
-    private static final AttributeKey<String> PATH = AttributeKey.stringKey("url.path");
-    private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
-    private static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
     private static final TextMapGetter<Headers> HEADERS = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(Headers carrier) {
@@ -77,14 +59,10 @@ public final class CorrelationHttpFilter extends Filter {
         }
     };
 
-    private final Tracer tracer;
-    private final TextMapPropagator propagator;
-    private final List<PathTemplate> templates;
+    private final ServerRequests requests;
 
     private CorrelationHttpFilter(Builder builder) {
-        this.tracer = builder.openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
-        this.propagator = builder.openTelemetry.getPropagators().getTextMapPropagator();
-        this.templates = List.copyOf(builder.templates);
+        this.requests = ServerRequests.create(builder.openTelemetry, builder.templates);
     }
 
     /**
@@ -113,66 +91,20 @@ public final class CorrelationHttpFilter extends Filter {
     }
 
     @Override
-    @SuppressWarnings("try") // scopes are held for their effect
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-        Headers request = exchange.getRequestHeaders();
-        CorrelationContext correlation = CorrelationContext.fromIncoming(
-                request.getFirst(CorrelationId.HTTP_HEADER), request.getFirst(CorrelationId.CAUSATION_HTTP_HEADER));
-        exchange.getResponseHeaders().set(CorrelationId.HTTP_HEADER, correlation.correlationId());
-
-        // a method outside the standard ones is any token the client chose: "_OTHER" keeps span names bounded
-        String sent = exchange.getRequestMethod();
-        String method = KNOWN_METHODS.contains(sent) ? sent : "_OTHER";
         // the raw path is still percent-encoded: the JDK server refused control characters in the URI
-        String path = Optional.ofNullable(exchange.getRequestURI().getRawPath()).orElse("/");
-        String route = route(path);
-        Span span = tracer.spanBuilder((method.equals("_OTHER") ? "HTTP" : method) + " " + (route != null ? route : path))
-                .setParent(parent(request))
-                .setSpanKind(SpanKind.SERVER)
-                .setAttribute(METHOD, method)
-                .setAttribute(PATH, path)
-                .startSpan();
-        if (route != null) {
-            span.setAttribute(ROUTE, route);
-        }
-        if (!method.equals(sent)) {
-            span.setAttribute(METHOD_ORIGINAL, sent);
-        }
-        try (Scope trace = span.makeCurrent(); CorrelationScope scope = correlation.makeCurrent()) {
+        ServerRequests.Exchange request = requests.start(exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(), exchange.getRequestHeaders(), HEADERS);
+        Throwable failure = null;
+        try (request) {
+            exchange.getResponseHeaders().set(CorrelationId.HTTP_HEADER, request.correlationId());
             chain.doFilter(exchange);
-            int status = exchange.getResponseCode();
-            if (status > 0) {
-                span.setAttribute(STATUS, (long) status);
-                if (status >= 500) {
-                    span.setStatus(StatusCode.ERROR);
-                }
-            }
         } catch (IOException | RuntimeException | Error e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, e.getClass().getName());
+            failure = e;
             throw e;
         } finally {
-            span.end();
+            request.end(exchange.getResponseCode(), failure);
         }
-    }
-
-    private Context parent(Headers request) {
-        try {
-            return propagator.extract(Context.root(), request, HEADERS);
-        } catch (RuntimeException e) {
-            // propagators should not throw; if one does, the request still gets a new trace
-            log.debug("trace context extraction failed ({}); starting a new trace", e.getClass().getSimpleName());
-            return Context.root();
-        }
-    }
-
-    private @Nullable String route(String path) {
-        for (PathTemplate template : templates) {
-            if (template.matches(path)) {
-                return template.text();
-            }
-        }
-        return null;
     }
 
     /**
@@ -180,7 +112,7 @@ public final class CorrelationHttpFilter extends Filter {
      */
     public static final class Builder {
         private final OpenTelemetry openTelemetry;
-        private final List<PathTemplate> templates = new ArrayList<>();
+        private final List<String> templates = new ArrayList<>();
 
         private Builder(OpenTelemetry openTelemetry) {
             this.openTelemetry = openTelemetry;
@@ -196,7 +128,7 @@ public final class CorrelationHttpFilter extends Filter {
          * @throws IllegalArgumentException if the template does not start with {@code /}
          */
         public Builder pathTemplate(String template) {
-            templates.add(PathTemplate.parse(requireNonNull(template, "template")));
+            templates.add(ServerRequests.checkTemplate(template));
             return this;
         }
 

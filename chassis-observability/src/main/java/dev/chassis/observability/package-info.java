@@ -5,7 +5,9 @@
  *   <li>{@link dev.chassis.observability.Telemetry} sets up the SDK from {@code OTEL_*} settings and
  *       code and exposes only the OpenTelemetry API; {@code Telemetry.noop()} is the default.</li>
  *   <li>{@link dev.chassis.observability.CorrelationHttpFilter} gives each exchange of a JDK
- *       {@code HttpServer} a validated correlation id and a server span.</li>
+ *       {@code HttpServer} a validated correlation id and a server span;
+ *       {@link dev.chassis.observability.servlet.CorrelationServletFilter} does the same in Jakarta
+ *       Servlet containers.</li>
  *   <li>{@link dev.chassis.observability.JsonLogging}, {@link dev.chassis.observability.JsonLogEncoder}
  *       and {@link dev.chassis.observability.CorrelationMdc} write one JSON object per log line with
  *       the ids current when the line was logged.</li>

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 class PublicApiTest {
     private static final List<Class<?>> PUBLIC_TYPES = List.of(Telemetry.class, Telemetry.Builder.class,
             CorrelationHttpFilter.class, CorrelationHttpFilter.Builder.class, JsonLogging.class,
-            JsonLogging.Builder.class, JsonLogEncoder.class, CorrelationMdc.class);
+            JsonLogging.Builder.class, JsonLogEncoder.class, CorrelationMdc.class,
+            dev.chassis.observability.servlet.CorrelationServletFilter.class,
+            dev.chassis.observability.servlet.CorrelationServletFilter.Builder.class);
 
     @Test
     void publicSignaturesUseNoSdkOrExporterTypes() {

@@ -20,9 +20,11 @@ final class SagaCounters {
     final AtomicLong repliesIgnored = new AtomicLong();
     final AtomicLong conflicts = new AtomicLong();
     private final SagaListener listener;
+    private final SagaTracing tracing;
 
-    SagaCounters(SagaListener listener) {
+    SagaCounters(SagaListener listener, SagaTracing tracing) {
         this.listener = listener;
+        this.tracing = tracing;
     }
 
     SagaMetrics snapshot() {
@@ -56,6 +58,7 @@ final class SagaCounters {
         }
         notify(() -> listener.onTransition(instance));
         if (instance.state().isFinal() && !added.isEmpty()) {
+            tracing.outcome(instance.type(), instance.state());
             switch (instance.state()) {
                 case COMPLETED -> completed.incrementAndGet();
                 case COMPENSATED -> compensated.incrementAndGet();

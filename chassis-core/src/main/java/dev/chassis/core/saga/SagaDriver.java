@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.envelope.Envelope;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -30,10 +32,11 @@ final class SagaDriver {
     private final SagaListener listener;
     private final Map<String, SagaEngine<?>> engines;
     private final SagaCounters counters;
+    private final SagaTracing tracing;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
     SagaDriver(String name, SagaStore store, Clock clock, String owner, Duration leaseDuration, SagaListener listener,
-            Map<String, SagaEngine<?>> engines, SagaCounters counters) {
+            Map<String, SagaEngine<?>> engines, SagaCounters counters, SagaTracing tracing) {
         this.name = name;
         this.store = store;
         this.clock = clock;
@@ -42,6 +45,7 @@ final class SagaDriver {
         this.listener = listener;
         this.engines = engines;
         this.counters = counters;
+        this.tracing = tracing;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -61,7 +65,14 @@ final class SagaDriver {
             d.record(null, SagaEvents.STARTED, "version " + definition.version());
             engine.enter(d, SagaState.RUNNING, 0, 1);
             SagaInstance instance = d.build();
-            store.insert(instance, d.outgoing);
+            List<Span> sends = tracing.send(definition.type(), d.outgoing);
+            try {
+                store.insert(instance, d.outgoing);
+            } catch (RuntimeException | Error e) {
+                SagaTracing.end(sends, e);
+                throw e;
+            }
+            SagaTracing.end(sends, null);
             counters.started.incrementAndGet();
             log.debug("saga {} {} started", definition, sagaId);
             counters.afterSave(instance, d.added);
@@ -290,15 +301,18 @@ final class SagaDriver {
         S data = engine.definition().read(d.data);
         String key = engine.key(d);
         S result;
-        try {
-            result = requireNonNull(action.call().call(data, key), "the call returned null instead of the saga data");
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        try (SagaTracing.Step step = tracing.call(d, engine.step(d.step).name())) {
+            try {
+                result = requireNonNull(action.call().call(data, key), "the call returned null instead of the saga data");
+            } catch (Exception e) {
+                step.failed(e);
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                log.debug("saga call {} (attempt {}) failed", key, d.attempt, e);
+                engine.failed(d, describe(e), !(e instanceof NonRetryableException));
+                return;
             }
-            log.debug("saga call {} (attempt {}) failed", key, d.attempt, e);
-            engine.failed(d, describe(e), !(e instanceof NonRetryableException));
-            return;
         }
         engine.succeeded(d, result);
     }
@@ -324,7 +338,16 @@ final class SagaDriver {
 
     private Optional<SagaInstance> save(SagaInstance from, SagaDraft d) {
         SagaInstance next = d.build();
-        if (!store.update(next, d.outgoing)) {
+        List<Span> sends = tracing.send(d.type, d.outgoing);
+        boolean updated;
+        try {
+            updated = store.update(next, d.outgoing);
+        } catch (RuntimeException | Error e) {
+            SagaTracing.end(sends, e);
+            throw e;
+        }
+        SagaTracing.end(sends, null);
+        if (!updated) {
             counters.conflicts.incrementAndGet();
             log.debug("saga {} revision {} was saved by someone else; dropping this transition", from.id(), from.revision());
             return Optional.empty();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.chassis.core.admin.AdminRoute;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.lifecycle.LifecycleComponent;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,13 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * String sagaId = orchestrator.start(orderSaga, new Order("o-1", 2, 40));
  * }</pre>
+ *
+ * <p>Each step's call runs in an {@code INTERNAL} span ({@code saga <type> <step>}, with
+ * {@code chassis.saga.type}, {@code chassis.saga.id}, {@code chassis.saga.step},
+ * {@code chassis.saga.phase} and {@code chassis.saga.attempt}) with the saga id as the current
+ * correlation id; each command sent is a {@code PRODUCER} span whose trace context the command
+ * carries; sagas that end are counted in {@code chassis.saga.outcomes} by type and outcome. See
+ * {@link Builder#openTelemetry(OpenTelemetry)}.
  *
  * <p>Replies reach it through {@link #onReply}, typically from an event bus subscription:
  * {@code bus.subscribe(..., delivery -> orchestrator.onReply(delivery.envelope()))}. As a
@@ -73,8 +81,10 @@ public final class SagaOrchestrator implements LifecycleComponent {
             map.put(SagaDriver.key(d.type(), d.version()), new SagaEngine<>(d, b.source, b.clock));
         }
         this.engines = Map.copyOf(map);
-        this.counters = new SagaCounters(b.listener);
-        this.driver = new SagaDriver(b.name, b.store, b.clock, b.owner, b.leaseDuration, b.listener, engines, counters);
+        SagaTracing tracing = new SagaTracing(b.openTelemetry);
+        this.counters = new SagaCounters(b.listener, tracing);
+        this.driver = new SagaDriver(b.name, b.store, b.clock, b.owner, b.leaseDuration, b.listener, engines, counters,
+                tracing);
     }
 
     /**
@@ -347,6 +357,7 @@ public final class SagaOrchestrator implements LifecycleComponent {
         private Duration pollInterval = Duration.ofSeconds(1);
         private int batchSize = 100;
         private SagaListener listener = new SagaListener() { };
+        private @Nullable OpenTelemetry openTelemetry;
 
         private Builder(SagaStore store) {
             this.store = store;
@@ -451,6 +462,19 @@ public final class SagaOrchestrator implements LifecycleComponent {
          */
         public Builder listener(SagaListener listener) {
             this.listener = requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Sets where the step spans and the {@code chassis.saga.outcomes} counter go; default
+         * {@code GlobalOpenTelemetry.getOrNoop()} at each use (a no-op unless one is registered).
+         * {@link OpenTelemetry#noop()} turns them off.
+         *
+         * @param openTelemetry the OpenTelemetry instance, e.g. the service's telemetry
+         * @return this builder
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
             return this;
         }
 

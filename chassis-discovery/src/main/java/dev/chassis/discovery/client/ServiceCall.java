@@ -5,6 +5,7 @@ import dev.chassis.core.resilience.CircuitOpenException;
 import dev.chassis.core.resilience.TimeoutExceededException;
 import dev.chassis.discovery.ServiceInstance;
 import dev.chassis.discovery.balancer.CallOutcome;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.net.http.HttpConnectTimeoutException;
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * One call of {@link ServiceClient}: which instances are left to try, the attempts made so far, and
  * how the call ends. Shared by the synchronous and the asynchronous path; attempts follow one
  * another, so it is confined to one thread at a time. The correlation and trace context are taken
- * when the call starts, so that later attempts on other threads carry the same ones.
+ * when the call starts, so that later attempts on other threads carry the same ones. The call's span
+ * starts with it and ends when the call ends, however it ends.
  */
 final class ServiceCall<T> {
     private final ServiceClient client;
@@ -37,6 +39,7 @@ final class ServiceCall<T> {
     private final List<ServiceInstance> instances;
     private final @Nullable CorrelationContext correlation;
     private final Context trace;
+    private @Nullable Span span;
     private final List<Attempt> attempts = new ArrayList<>(1);
     private @Nullable Set<String> tried;
     private @Nullable Map<String, Duration> open;
@@ -51,15 +54,44 @@ final class ServiceCall<T> {
         this.idempotent = ServiceRequests.isIdempotent(request);
         this.allowed = idempotent ? maxAttempts : 1;
         this.correlation = CorrelationContext.current().orElse(null);
-        this.trace = Context.current();
-        this.instances = client.registry.healthyInstances(service);
-        if (instances.isEmpty()) {
-            throw new NoInstanceAvailableException(service);
+        Context caller = Context.current();
+        Span callSpan = client.telemetry.startCall(request, service, caller);
+        this.span = callSpan;
+        this.trace = caller.with(callSpan);
+        try {
+            this.instances = client.registry.healthyInstances(service);
+            if (instances.isEmpty()) {
+                throw new NoInstanceAvailableException(service);
+            }
+        } catch (RuntimeException e) {
+            throw abort(e);
+        }
+    }
+
+    /** Ends the call's span with a failure that ends the call; returns the failure for throwing. */
+    <E extends Throwable> E abort(E failure) {
+        endSpan(0, failure);
+        return failure;
+    }
+
+    private void endSpan(int status, @Nullable Throwable failure) {
+        Span s = span;
+        if (s != null) {
+            span = null;
+            ClientTelemetry.end(s, status, failure);
         }
     }
 
     /** The next attempt, or {@code null} when no further one is allowed or possible. */
     @Nullable AttemptCall<T> next() {
+        try {
+            return nextAttempt();
+        } catch (RuntimeException e) {
+            throw abort(e);
+        }
+    }
+
+    private @Nullable AttemptCall<T> nextAttempt() {
         if (attempts.size() >= allowed) {
             return null;
         }
@@ -81,12 +113,13 @@ final class ServiceCall<T> {
         }
         ServiceInstance instance = client.balancer.choose(service, candidates);
         Guard guard = client.guard(instance);
-        HttpRequest attemptRequest = ServiceRequests.forInstance(request, instance, client.timeout, correlation, trace);
+        HttpRequest attemptRequest = ServiceRequests.forInstance(request, instance, client.timeout, correlation);
         Duration attemptTimeout = attemptRequest.timeout().orElse(client.timeout);
         if (guard.timeout.compareTo(attemptTimeout) < 0) {
             attemptTimeout = guard.timeout;
         }
-        return new AttemptCall<>(client.http, attemptRequest, handler, client.balancer, instance, guard, attemptTimeout);
+        return new AttemptCall<>(client.http, attemptRequest, handler, client.balancer, instance, guard, attemptTimeout,
+                client.telemetry, trace, attempts.size());
     }
 
     /** The instances whose breakers are not known to be open, without copying when all are. */
@@ -118,9 +151,10 @@ final class ServiceCall<T> {
 
     /** The attempt got a response below 500. */
     HttpResponse<T> succeeded(AttemptCall<T> call, HttpResponse<T> response) {
-        call.complete(CallOutcome.SUCCESS);
+        call.complete(CallOutcome.SUCCESS, response.statusCode(), null);
         discard(lastServerError);
         lastServerError = null;
+        endSpan(response.statusCode(), null);
         return response;
     }
 
@@ -140,33 +174,33 @@ final class ServiceCall<T> {
         if (failure instanceof AttemptCall.ServerError serverError) {
             @SuppressWarnings("unchecked")
             HttpResponse<T> response = (HttpResponse<T>) serverError.response;
-            record(call, CallOutcome.SERVER_ERROR, "HTTP " + response.statusCode());
+            record(call, CallOutcome.SERVER_ERROR, "HTTP " + response.statusCode(), response.statusCode(), null);
             discard(lastServerError);
             lastServerError = response;
             lastFailure = null;
         } else if (failure instanceof HttpConnectTimeoutException || (failure instanceof IOException
                 && !(failure instanceof HttpTimeoutException))) {
-            record(call, CallOutcome.CONNECTION_FAILURE, describe(failure));
+            record(call, CallOutcome.CONNECTION_FAILURE, describe(failure), 0, failure);
             lastServerError = discard(lastServerError);
             lastFailure = failure;
         } else if (failure instanceof HttpTimeoutException || failure instanceof TimeoutExceededException) {
-            record(call, CallOutcome.TIMEOUT, "no response within " + call.attemptTimeout);
+            record(call, CallOutcome.TIMEOUT, "no response within " + call.attemptTimeout, 0, failure);
             lastServerError = discard(lastServerError);
             lastFailure = failure;
         } else if (failure instanceof InterruptedException) {
             Thread.currentThread().interrupt();
-            call.complete(CallOutcome.CANCELLED);
-            throw new ServiceCallException(service, attempts, "interrupted while calling service '" + service
-                    + "' at " + call.instance.id(), failure);
+            call.complete(CallOutcome.CANCELLED, 0, failure);
+            throw abort(new ServiceCallException(service, attempts, "interrupted while calling service '" + service
+                    + "' at " + call.instance.id(), failure));
         } else {
-            call.complete(CallOutcome.CANCELLED);
+            call.complete(CallOutcome.CANCELLED, 0, failure);
             if (failure instanceof RuntimeException e) {
-                throw e;
+                throw abort(e);
             }
             if (failure instanceof Error e) {
-                throw e;
+                throw abort(e);
             }
-            throw new IllegalStateException("unexpected checked exception from the HTTP client", failure);
+            throw abort(new IllegalStateException("unexpected checked exception from the HTTP client", failure));
         }
         if (tried == null) {
             tried = new HashSet<>(4);
@@ -182,10 +216,12 @@ final class ServiceCall<T> {
      */
     HttpResponse<T> finish() {
         if (lastServerError != null) {
+            endSpan(lastServerError.statusCode(), null);
             return lastServerError;
         }
         if (attempts.isEmpty()) {
-            throw new AllCircuitsOpenException(service, List.copyOf(open == null ? Set.of() : open.keySet()), attempts);
+            throw abort(new AllCircuitsOpenException(service, List.copyOf(open == null ? Set.of() : open.keySet()),
+                    attempts));
         }
         String why = attempts.size() < allowed ? "; no further instance to try (open breakers: "
                 + (open == null ? "none" : open.keySet()) + ")"
@@ -195,14 +231,15 @@ final class ServiceCall<T> {
         if (last.outcome() == CallOutcome.TIMEOUT) {
             Duration timeout = lastFailure instanceof TimeoutExceededException t ? t.timeout()
                     : request.timeout().orElse(client.timeout);
-            throw new ServiceTimeoutException(service, timeout, attempts, why, lastFailure);
+            throw abort(new ServiceTimeoutException(service, timeout, attempts, why, lastFailure));
         }
-        throw new ServiceCallException(service, attempts, "call to service '" + service + "' failed after "
-                + attempts.size() + " attempt(s)" + why + "; attempts: " + attempts, lastFailure);
+        throw abort(new ServiceCallException(service, attempts, "call to service '" + service + "' failed after "
+                + attempts.size() + " attempt(s)" + why + "; attempts: " + attempts, lastFailure));
     }
 
-    private void record(AttemptCall<T> call, CallOutcome outcome, String detail) {
-        Duration elapsed = call.complete(outcome);
+    private void record(AttemptCall<T> call, CallOutcome outcome, String detail, int status,
+            @Nullable Throwable failure) {
+        Duration elapsed = call.complete(outcome, status, failure);
         attempts.add(new Attempt(call.instance.id(), outcome, detail, elapsed));
     }
 

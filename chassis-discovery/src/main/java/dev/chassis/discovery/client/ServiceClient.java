@@ -11,6 +11,7 @@ import dev.chassis.discovery.ServiceInstance;
 import dev.chassis.discovery.ServiceRegistry;
 import dev.chassis.discovery.balancer.LoadBalancer;
 import dev.chassis.discovery.balancer.OutlierEjection;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +50,15 @@ import org.jspecify.annotations.Nullable;
  *       from the current OpenTelemetry context if its span is valid, unless the request sets them.</li>
  * </ul>
  *
+ * <p>Each call is traced with the {@linkplain Builder#openTelemetry(OpenTelemetry) OpenTelemetry}
+ * given: an {@code INTERNAL} span named after the method (e.g. {@code GET}) for the logical call, and
+ * under it a {@code CLIENT} span per attempt with {@code http.request.method}, {@code server.address},
+ * {@code server.port}, {@code url.full}, {@code http.response.status_code},
+ * {@code http.request.resend_count} (on retries) and {@code error.type} (the status code from 400
+ * on, or the exception's class). The {@code traceparent} sent is the attempt's span, so the
+ * server's span is its child. Each attempt's duration goes to the {@code http.client.request.duration}
+ * histogram (seconds) with the method, server address and port, scheme, status code and error type.
+ *
  * <p>Idempotent requests ({@code GET}, {@code HEAD}, {@code OPTIONS}, {@code PUT}, {@code DELETE},
  * {@code TRACE}, or any request with an {@value #IDEMPOTENCY_KEY_HEADER} header) are retried after
  * a connection failure, a timeout or a 5xx, on an instance not tried yet when there is one, up to
@@ -77,6 +87,7 @@ public final class ServiceClient {
     private final @Nullable CircuitBreakerConfig breakerConfig;
     final Duration timeout;
     private final int maxAttempts;
+    final ClientTelemetry telemetry;
     private final ConcurrentMap<String, Guard> guards = new ConcurrentHashMap<>();
 
     private ServiceClient(Builder b) {
@@ -87,6 +98,7 @@ public final class ServiceClient {
         this.breakerConfig = b.breakerConfig;
         this.timeout = b.timeout;
         this.maxAttempts = b.maxAttempts;
+        this.telemetry = new ClientTelemetry(b.openTelemetry);
     }
 
     /**
@@ -229,6 +241,7 @@ public final class ServiceClient {
         private @Nullable CircuitBreakerConfig breakerConfig;
         private Duration timeout = Duration.ofSeconds(2);
         private int maxAttempts = 3;
+        private @Nullable OpenTelemetry openTelemetry;
 
         private Builder(ServiceRegistry registry) {
             this.registry = registry;
@@ -292,6 +305,18 @@ public final class ServiceClient {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, was " + attempts);
             }
             this.maxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * @param openTelemetry where the call and attempt spans and the {@code http.client.request.duration}
+         *     histogram go; default {@code GlobalOpenTelemetry.getOrNoop()} at each use (a no-op unless one
+         *     is registered); {@link OpenTelemetry#noop()} turns them off, while the caller's trace
+         *     context still travels
+         * @return this builder
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
             return this;
         }
 

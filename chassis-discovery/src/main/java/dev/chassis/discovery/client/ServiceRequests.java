@@ -76,11 +76,11 @@ final class ServiceRequests {
     }
 
     /**
-     * The request for one attempt: the instance's URI, a timeout, and the propagation headers the
-     * request lacks, from the correlation and trace context current when the call started.
+     * The request for one attempt: the instance's URI, a timeout, and the correlation headers the
+     * request lacks, from the correlation context current when the call started.
      */
     static HttpRequest forInstance(HttpRequest request, ServiceInstance instance, Duration timeout,
-            @Nullable CorrelationContext correlation, Context trace) {
+            @Nullable CorrelationContext correlation) {
         HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> true)
                 .uri(instanceUri(request.uri(), instance));
         if (request.timeout().isEmpty()) {
@@ -95,9 +95,19 @@ final class ServiceRequests {
                 }
             });
         }
-        if (headers.firstValue("traceparent").isEmpty() && Span.fromContext(trace).getSpanContext().isValid()) {
-            W3C.inject(trace, b, SETTER);
+        return b.build();
+    }
+
+    /**
+     * The attempt's request with W3C {@code traceparent}/{@code tracestate} of the given context, unless
+     * the request sets them or the context has no valid span.
+     */
+    static HttpRequest withTrace(HttpRequest request, Context trace) {
+        if (request.headers().firstValue("traceparent").isPresent() || !Span.fromContext(trace).getSpanContext().isValid()) {
+            return request;
         }
+        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> true);
+        W3C.inject(trace, b, SETTER);
         return b.build();
     }
 }

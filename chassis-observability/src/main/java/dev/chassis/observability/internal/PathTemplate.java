@@ -1,9 +1,20 @@
-package dev.chassis.observability;
+package dev.chassis.observability.internal;
 
 import java.util.List;
 
-/** A path template such as {@code /orders/{id}}: literal segments and {@code {name}} segments matching one segment. */
+/**
+ * A path template such as {@code /orders/{id}}: literal segments and {@code {name}} segments matching
+ * one segment. Immutable. Not part of the API.
+ *
+ * @param text the template as given
+ * @param segments its segments
+ */
 record PathTemplate(String text, List<String> segments) {
+    /**
+     * Parses a template.
+     *
+     * @throws IllegalArgumentException if it does not start with {@code /}
+     */
     static PathTemplate parse(String template) {
         if (!template.startsWith("/")) {
             throw new IllegalArgumentException("path template must start with '/': " + template);
