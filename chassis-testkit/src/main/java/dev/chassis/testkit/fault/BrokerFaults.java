@@ -2,13 +2,13 @@ package dev.chassis.testkit.fault;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Closes RabbitMQ connections from the broker's side, as a broker restart or a network failure
@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * thread-safe.
  */
 public final class BrokerFaults {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CONNECTION_NAME = Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"}");
     private static final long TIMEOUT_SECONDS = 60;
 
     private final List<String> command;
@@ -104,19 +104,14 @@ public final class BrokerFaults {
      */
     public List<String> connectionsNamed(String namePrefix) {
         requireNonNull(namePrefix, "namePrefix");
-        String listing = rabbitmqctl("list_connections", "pid", "client_properties", "--formatter", "json");
+        // one line per connection: <rabbit@host.1.2.0>\t[{"connection_name","orders-relay"},{"product",...},...]
+        String listing = rabbitmqctl("list_connections", "--no-table-headers", "pid", "client_properties");
         List<String> pids = new ArrayList<>();
-        try {
-            for (JsonNode connection : JSON.readTree(listing)) {
-                for (JsonNode property : connection.path("client_properties")) {
-                    if ("connection_name".equals(property.path(0).asText())
-                            && property.path(2).asText().startsWith(namePrefix)) {
-                        pids.add(connection.path("pid").asText());
-                    }
-                }
+        for (String line : listing.split("\n")) {
+            Matcher name = CONNECTION_NAME.matcher(line);
+            if (line.startsWith("<") && name.find() && name.group(1).startsWith(namePrefix)) {
+                pids.add(line.substring(0, line.indexOf('>') + 1));
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read the output of rabbitmqctl list_connections: " + listing, e);
         }
         return pids;
     }
