@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The local PostgreSQL for one test: a schema of its own with the outbox table, a pool whose
@@ -31,7 +32,12 @@ final class PgFixture implements AutoCloseable {
 
     PgFixture() {
         dataSource = pool("app");
-        faults = DatabaseFaults.using(pool("faults"));
+        // a session per call, as a DBA's would be; a pooled one would terminate faster than the tests were tuned for
+        PGSimpleDataSource admin = new PGSimpleDataSource();
+        admin.setURL(URL);
+        admin.setUser(USER);
+        admin.setApplicationName(applicationName("faults"));
+        faults = DatabaseFaults.using(admin);
         schema.create(dataSource);
     }
 

@@ -150,6 +150,7 @@ public final class BrokerFaults {
         }
     }
 
+    /** @return the command this helper runs */
     @Override
     public String toString() {
         return "BrokerFaults" + command;

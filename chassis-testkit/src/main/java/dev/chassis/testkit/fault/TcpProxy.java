@@ -156,6 +156,7 @@ public final class TcpProxy implements AutoCloseable {
         threads.shutdownNow();
     }
 
+    /** @return the proxy's address and its target */
     @Override
     public String toString() {
         return "TcpProxy[" + host() + ":" + port() + " -> " + targetHost + ":" + targetPort + "]";

@@ -153,22 +153,14 @@ public final class RabbitBroker implements BeforeAllCallback, AfterAllCallback, 
     /** Checks the broker and opens the names of the class. */
     @Override
     public void beforeAll(ExtensionContext context) {
-        synchronized (lock) {
-            if (classNames == null) {
-                classNames = start(context);
-                owner = context.getUniqueId();
-            }
-        }
+        startFor(context);
     }
 
     /** Opens the names of the test (and checks the broker, if the extension is in an instance field). */
     @Override
     public void beforeEach(ExtensionContext context) {
         synchronized (lock) {
-            if (classNames == null) {
-                classNames = start(context);
-                owner = context.getUniqueId();
-            }
+            startFor(context);
             testNames = new RabbitNames(prefix(context));
         }
     }
@@ -205,11 +197,18 @@ public final class RabbitBroker implements BeforeAllCallback, AfterAllCallback, 
         delete(ending);
     }
 
-    private RabbitNames start(ExtensionContext context) {
-        try (Connection ignored = connect("check")) {
-            return new RabbitNames(prefix(context));
-        } catch (IOException e) {
-            throw unreachable(e);
+    /** Checks the broker and opens the names of the class, unless an enclosing start still holds. */
+    private void startFor(ExtensionContext context) {
+        synchronized (lock) {
+            if (classNames != null) {
+                return;
+            }
+            try (Connection ignored = connect("check")) {
+                classNames = new RabbitNames(prefix(context));
+                owner = context.getUniqueId();
+            } catch (IOException e) {
+                throw unreachable(e);
+            }
         }
     }
 

@@ -81,6 +81,7 @@ public final class RabbitNames {
         return prefix + "." + purpose;
     }
 
+    /** @return the prefix of these names */
     @Override
     public String toString() {
         return "RabbitNames[" + prefix + "]";

@@ -130,35 +130,40 @@ class PostgresSchemaIT {
         SEEN.add(pg.schema());
     }
 
-    /** Run by the engine test kit above, not by the build. */
-    static class ClassWide {
-        @RegisterExtension
-        static final PostgresSchema pg = PostgresSchema.create();
+    /** Two tests that each use the schema; the subclasses register the extension. */
+    abstract static class SchemaUser {
+        abstract PostgresSchema pg();
 
         @Test
         void first() throws SQLException {
-            useSchema(pg);
+            useSchema(pg());
         }
 
         @Test
         void second() throws SQLException {
-            useSchema(pg);
+            useSchema(pg());
         }
     }
 
     /** Run by the engine test kit above, not by the build. */
-    static class PerTest {
+    static class ClassWide extends SchemaUser {
+        @RegisterExtension
+        static final PostgresSchema pg = PostgresSchema.create();
+
+        @Override
+        PostgresSchema pg() {
+            return pg;
+        }
+    }
+
+    /** Run by the engine test kit above, not by the build. */
+    static class PerTest extends SchemaUser {
         @RegisterExtension
         final PostgresSchema pg = PostgresSchema.create(b -> b.schemaPrefix("it").maximumPoolSize(2));
 
-        @Test
-        void first() throws SQLException {
-            useSchema(pg);
-        }
-
-        @Test
-        void second() throws SQLException {
-            useSchema(pg);
+        @Override
+        PostgresSchema pg() {
+            return pg;
         }
     }
 }
