@@ -7,11 +7,9 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import dev.chassis.core.bus.RetryPolicy;
 import dev.chassis.core.bus.Subscription;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.chassis.testkit.fault.BrokerFaults;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -88,18 +86,11 @@ class RabbitTopologyIT {
                 .containsPattern(queue.replace(".", "\\.") + "\\.retry\\.100ms\\s+quorum");
     }
 
-    static void ctl(String... args) throws IOException, InterruptedException {
+    static void ctl(String... args) {
         ctlOutput(args);
     }
 
-    static String ctlOutput(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("rabbitmqctl", "-q"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("rabbitmqctl " + String.join(" ", args) + " failed: " + out);
-        }
-        return out;
+    static String ctlOutput(String... args) {
+        return BrokerFaults.local().rabbitmqctl(args);
     }
 }

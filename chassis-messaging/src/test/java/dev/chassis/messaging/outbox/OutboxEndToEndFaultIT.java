@@ -20,7 +20,7 @@ import dev.chassis.messaging.RabbitEventBus;
 import dev.chassis.messaging.inbox.Inbox;
 import dev.chassis.messaging.inbox.InboxSchema;
 import dev.chassis.messaging.inbox.JdbcInboxStore;
-import java.io.IOException;
+import dev.chassis.testkit.fault.BrokerFaults;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -424,13 +424,7 @@ class OutboxEndToEndFaultIT {
         }
     }
 
-    private static void ctl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("rabbitmqctl " + String.join(" ", args) + " failed: " + out);
-        }
+    private static void ctl(String... args) {
+        BrokerFaults.local().rabbitmqctl(args);
     }
 }

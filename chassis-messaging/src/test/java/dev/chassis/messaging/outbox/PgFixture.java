@@ -4,15 +4,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.jdbc.TxRunner;
+import dev.chassis.testkit.fault.DatabaseFaults;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The local PostgreSQL for one test: a schema of its own with the outbox table, a pool whose
@@ -27,9 +28,16 @@ final class PgFixture implements AutoCloseable {
     private final List<HikariDataSource> pools = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     final HikariDataSource dataSource;
+    private final DatabaseFaults faults;
 
     PgFixture() {
         dataSource = pool("app");
+        // a session per call, as a DBA's would be; a pooled one would terminate faster than the tests were tuned for
+        PGSimpleDataSource admin = new PGSimpleDataSource();
+        admin.setURL(URL);
+        admin.setUser(USER);
+        admin.setApplicationName(applicationName("faults"));
+        faults = DatabaseFaults.using(admin);
         schema.create(dataSource);
     }
 
@@ -65,16 +73,8 @@ final class PgFixture implements AutoCloseable {
     }
 
     /** Terminates every session of the given role; returns how many. */
-    int terminate(String role) throws Exception {
-        try (Connection c = DriverManager.getConnection(URL, USER, "");
-                PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE application_name = ? AND pid <> pg_backend_pid()")) {
-            ps.setString(1, applicationName(role));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+    int terminate(String role) {
+        return faults.terminateApplication(applicationName(role));
     }
 
     long count(String where) throws Exception {

@@ -28,6 +28,8 @@ import dev.chassis.messaging.outbox.Outbox;
 import dev.chassis.messaging.outbox.OutboxRelay;
 import dev.chassis.messaging.outbox.OutboxSchema;
 import dev.chassis.messaging.outbox.SagaOutbox;
+import dev.chassis.testkit.fault.BrokerFaults;
+import dev.chassis.testkit.fault.DatabaseFaults;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -286,16 +288,13 @@ final class OrderSagaRabbitWorld implements AutoCloseable {
     }
 
     /** Terminates every PostgreSQL session of a role; returns how many. */
-    int terminate(String role) throws Exception {
-        try (java.sql.Connection c = DriverManager.getConnection(PG_URL, PG_USER, "");
-                PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE application_name = ? AND pid <> pg_backend_pid()")) {
-            ps.setString(1, "it-" + id + "-" + role);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+    int terminate(String role) {
+        return DatabaseFaults.using(checks).terminateApplication("it-" + id + "-" + role);
+    }
+
+    /** Closes the broker connections of every role of this world; returns how many. */
+    int closeBrokerConnections() {
+        return BrokerFaults.local().closeConnectionsNamed("it-" + id + "-", "saga fault test");
     }
 
     <T extends AutoCloseable> T closeLater(T closeable) {

@@ -14,9 +14,6 @@ import dev.chassis.core.saga.SagaStore;
 import dev.chassis.core.saga.SagaTransition;
 import dev.chassis.messaging.RabbitEventBus;
 import dev.chassis.messaging.saga.OrderSagaRabbitWorld.Order;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -226,7 +223,7 @@ class SagaRabbitFaultIT {
                 pgKills += world.terminate("orchestrator") + world.terminate("participants");
             }
             if (crashes == 2) {
-                brokerKills += closeBrokerConnections();
+                brokerKills += world.closeBrokerConnections();
             }
         }
         starter.join(TimeUnit.SECONDS.toMillis(120));
@@ -301,36 +298,5 @@ class SagaRabbitFaultIT {
 
     private long finished() throws Exception {
         return world.sagas(SagaState.COMPLETED) + world.sagas(SagaState.COMPENSATED) + world.sagas(SagaState.FAILED);
-    }
-
-    /** Closes this test's broker connections with rabbitmqctl; returns how many (0 if it is not available). */
-    private int closeBrokerConnections() {
-        try {
-            Process list = new ProcessBuilder("rabbitmqctl", "list_connections", "-q", "--no-table-headers", "pid",
-                    "client_properties").redirectErrorStream(true).start();
-            List<String> pids = new ArrayList<>();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(list.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    // the client properties carry the connection name this test gave
-                    if (line.startsWith("<") && line.contains("it-" + world.id + "-")) {
-                        pids.add(line.trim().split("\\s+")[0]);
-                    }
-                }
-            }
-            if (!list.waitFor(30, TimeUnit.SECONDS) || list.exitValue() != 0) {
-                return 0;
-            }
-            for (String pid : pids) {
-                Process close = new ProcessBuilder("rabbitmqctl", "close_connection", pid, "saga fault test")
-                        .redirectErrorStream(true).start();
-                close.getInputStream().readAllBytes();
-                close.waitFor(30, TimeUnit.SECONDS);
-            }
-            return pids.size();
-        } catch (Exception e) {
-            System.out.println("rabbitmqctl not usable, broker connections not closed: " + e);
-            return 0;
-        }
     }
 }

@@ -11,20 +11,28 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link Clock} that tests move by hand, to pass wherever the chassis takes a clock (retention,
- * deadlines, breaker delays) so time-dependent behaviour is tested without waiting. It is always in
- * UTC. Thread-safe: one thread may move it while others read it.
+ * deadlines, breaker delays) so time-dependent behaviour is tested without waiting. It starts in
+ * UTC; {@link #withZone} gives a view in another zone that shares the same instant, so moving either
+ * moves both. Thread-safe: one thread may move it while others read it.
  *
  * <pre>{@code
  * TestClock clock = TestClock.at("2026-03-01T00:00:00Z");
  * purger = InboxPurger.builder(store).clock(clock).retention(Duration.ofDays(7)).build();
  * clock.advance(Duration.ofDays(8));
+ * TestClock paris = clock.withZone(ZoneId.of("Europe/Paris"));   // same instant, local time in Paris
  * }</pre>
  */
 public final class TestClock extends Clock {
     private final AtomicReference<Instant> now;
+    private final ZoneId zone;
+
+    private TestClock(AtomicReference<Instant> now, ZoneId zone) {
+        this.now = now;
+        this.zone = zone;
+    }
 
     private TestClock(Instant start) {
-        this.now = new AtomicReference<>(start);
+        this(new AtomicReference<>(start), ZoneOffset.UTC);
     }
 
     /**
@@ -67,16 +75,23 @@ public final class TestClock extends Clock {
         now.set(requireNonNull(instant, "instant"));
     }
 
-    /** @return UTC */
+    /** @return the zone of this view, UTC unless it came from {@link #withZone} */
     @Override
     public ZoneId getZone() {
-        return ZoneOffset.UTC;
+        return zone;
     }
 
-    /** @return this clock: it is always in UTC */
+    /**
+     * A view of this clock in another zone. Both share one instant: advancing or setting either
+     * moves the other.
+     *
+     * @param zone the zone of the view
+     * @return the view
+     */
     @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
+    public TestClock withZone(ZoneId zone) {
+        requireNonNull(zone, "zone");
+        return zone.equals(this.zone) ? this : new TestClock(now, zone);
     }
 
     /** @return the current instant of this clock */
