@@ -7,7 +7,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import dev.chassis.core.bus.Delivery;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -66,6 +69,23 @@ final class StubScenarios {
         @Test
         void neverCalls() {
             userInteraction(contract);
+        }
+    }
+
+    static class Billing {
+        static final List<Delivery> received = new CopyOnWriteArrayList<>();
+
+        @RegisterExtension
+        final MessageContract contract = MessageContract.builder().consumer("billing").provider("orders")
+                .pactDirectory(directory).build();
+
+        @Test
+        void billsAPlacedOrder() {
+            contract.deliver("an order.placed event", m -> m
+                    .exchange("shop.events").topic("order.placed").type("order.placed")
+                    .body(Map.of("orderId", Matchers.regex("o-\\d+", "o-1"), "total", Matchers.decimal(12.5))),
+                    received::add);
+            assertThat(received).hasSize(1);
         }
     }
 }
