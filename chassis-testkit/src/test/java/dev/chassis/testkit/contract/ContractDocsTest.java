@@ -28,20 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class ContractDocsTest {
     private static final JsonCodec JSON = JsonCodec.defaults();
 
+    @TempDir
+    Path dir;
+
     @RegisterExtension
     static final HttpContract contract = HttpContract.builder()
             .consumer("order-service")
             .provider("user-service")
             .build();
-
-    @RegisterExtension
-    static final MessageContract events = MessageContract.builder()
-            .consumer("email-service")
-            .provider("user-service")
-            .build();
-
-    @TempDir
-    Path dir;
 
     @Test
     void readsAUser() throws Exception {
@@ -57,6 +51,12 @@ class ContractDocsTest {
 
         assertThat(users.user(42).email()).isEqualTo("ada@example.com");
     }
+
+    @RegisterExtension
+    static final MessageContract events = MessageContract.builder()
+            .consumer("email-service")
+            .provider("user-service")
+            .build();
 
     @Test
     void welcomesNewUsers() throws Exception {
