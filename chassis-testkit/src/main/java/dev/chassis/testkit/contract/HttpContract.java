@@ -51,8 +51,8 @@ public final class HttpContract implements BeforeEachCallback, AfterEachCallback
     }
 
     /** @return a builder; consumer and provider names are required */
-    public static Builder builder() {
-        return new Builder();
+    public static ContractBuilder<HttpContract> builder() {
+        return new ContractBuilder<>(HttpContract::new);
     }
 
     /**
@@ -141,51 +141,5 @@ public final class HttpContract implements BeforeEachCallback, AfterEachCallback
                     + " has no running stub provider; use it inside a test and register it with @RegisterExtension");
         }
         return s;
-    }
-
-    /** Configures an {@link HttpContract}; not thread-safe. */
-    public static final class Builder {
-        private @Nullable String consumerName;
-        private @Nullable String providerName;
-        private Path pactDirectory = Path.of("target", "pacts");
-
-        private Builder() {
-        }
-
-        /**
-         * @param consumer the consuming service's name, for example {@code order-service}
-         * @return this builder
-         */
-        public Builder consumer(String consumer) {
-            this.consumerName = requireNonNull(consumer, "consumer");
-            return this;
-        }
-
-        /**
-         * @param provider the providing service's name, for example {@code user-service}
-         * @return this builder
-         */
-        public Builder provider(String provider) {
-            this.providerName = requireNonNull(provider, "provider");
-            return this;
-        }
-
-        /**
-         * @param pactDirectory where pact files go, default {@code target/pacts}
-         * @return this builder
-         */
-        public Builder pactDirectory(Path pactDirectory) {
-            this.pactDirectory = requireNonNull(pactDirectory, "pactDirectory");
-            return this;
-        }
-
-        /**
-         * @return the contract
-         * @throws IllegalStateException if the consumer or provider name is missing or blank
-         */
-        public HttpContract build() {
-            return new HttpContract(Names.require(consumerName, "consumer"), Names.require(providerName, "provider"),
-                    pactDirectory);
-        }
     }
 }

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,10 +71,9 @@ public final class HttpVerifier {
      * @throws AssertionError listing every mismatch, or if the pact holds no HTTP interaction
      */
     public void verify(PactFile pact) {
-        List<JsonNode> http = http(pact);
         List<Mismatch> mismatches = mismatches(pact);
         if (!mismatches.isEmpty()) {
-            throw Reports.failure("pact " + pact + " not honoured by " + baseUri, http.size(), mismatches);
+            throw Reports.failure("pact " + pact + " not honoured by " + baseUri, http(pact).size(), mismatches);
         }
     }
 
@@ -86,36 +84,18 @@ public final class HttpVerifier {
      */
     public List<Mismatch> mismatches(PactFile pact) {
         requireNonNull(pact, "pact");
-        List<Mismatch> all = new ArrayList<>();
-        for (JsonNode interaction : http(pact)) {
-            all.addAll(verifyOne(interaction));
-        }
-        return List.copyOf(all);
+        return Verification.each(http(pact), this::verifyOne);
     }
 
     private static List<JsonNode> http(PactFile pact) {
-        List<JsonNode> http = pact.nodes().stream()
-                .filter(i -> Interactions.HTTP.equals(i.path("type").asText())).toList();
-        if (http.isEmpty()) {
-            throw new AssertionError("pact " + pact + " holds no HTTP interaction to verify");
-        }
-        return http;
+        return Verification.ofType(pact, Interactions.HTTP, "HTTP interaction");
     }
 
     private List<Mismatch> verifyOne(JsonNode interaction) {
         String label = Interactions.label(interaction);
-        for (ProviderState state : Interactions.states(interaction)) {
-            StateHandler handler = states.get(state.name());
-            if (handler == null) {
-                return List.of(new Mismatch(label, "$.providerStates", state.name(), Matching.MISSING,
-                        "a state handler for every provider state; register .state(\"" + state.name() + "\", ...)"));
-            }
-            try {
-                handler.setUp(state.params());
-            } catch (Exception e) {
-                return List.of(new Mismatch(label, "$.providerStates", state.name(), Reports.exception(e),
-                        "the state handler must succeed"));
-            }
+        Mismatch stateFailure = Verification.setUpStates(interaction, states);
+        if (stateFailure != null) {
+            return List.of(stateFailure);
         }
         JsonNode request = interaction.path("request");
         HttpResponse<byte[]> response;

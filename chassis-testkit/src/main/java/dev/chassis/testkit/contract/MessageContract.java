@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -52,8 +51,8 @@ public final class MessageContract implements BeforeEachCallback, AfterEachCallb
     }
 
     /** @return a builder; consumer and provider names are required */
-    public static Builder builder() {
-        return new Builder();
+    public static ContractBuilder<MessageContract> builder() {
+        return new ContractBuilder<>(MessageContract::new);
     }
 
     /**
@@ -120,52 +119,6 @@ public final class MessageContract implements BeforeEachCallback, AfterEachCallb
         }
         if (context.getExecutionException().isEmpty() && !done.isEmpty()) {
             PactWriter.merge(pactFile(), consumer, provider, done.stream().map(MessageInteraction::node).toList());
-        }
-    }
-
-    /** Configures a {@link MessageContract}; not thread-safe. */
-    public static final class Builder {
-        private @Nullable String consumerName;
-        private @Nullable String providerName;
-        private Path pactDirectory = Path.of("target", "pacts");
-
-        private Builder() {
-        }
-
-        /**
-         * @param consumer the consuming service's name, for example {@code email-service}
-         * @return this builder
-         */
-        public Builder consumer(String consumer) {
-            this.consumerName = requireNonNull(consumer, "consumer");
-            return this;
-        }
-
-        /**
-         * @param provider the producing service's name, for example {@code user-service}
-         * @return this builder
-         */
-        public Builder provider(String provider) {
-            this.providerName = requireNonNull(provider, "provider");
-            return this;
-        }
-
-        /**
-         * @param pactDirectory where pact files go, default {@code target/pacts}
-         * @return this builder
-         */
-        public Builder pactDirectory(Path pactDirectory) {
-            this.pactDirectory = requireNonNull(pactDirectory, "pactDirectory");
-            return this;
-        }
-
-        /**
-         * @return the contract
-         * @throws IllegalStateException if the consumer or provider name is missing or invalid
-         */
-        public MessageContract build() {
-            return new MessageContract(Names.require(consumerName, "consumer"), Names.require(providerName, "provider"),
-                    pactDirectory);
         }
     }
 }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,20 +66,11 @@ public final class MessageVerifier {
      */
     public List<Mismatch> mismatches(PactFile pact) {
         requireNonNull(pact, "pact");
-        List<Mismatch> all = new ArrayList<>();
-        for (JsonNode message : messages(pact)) {
-            all.addAll(verifyOne(message));
-        }
-        return List.copyOf(all);
+        return Verification.each(messages(pact), this::verifyOne);
     }
 
     private static List<JsonNode> messages(PactFile pact) {
-        List<JsonNode> messages = pact.nodes().stream()
-                .filter(i -> Interactions.MESSAGE.equals(i.path("type").asText())).toList();
-        if (messages.isEmpty()) {
-            throw new AssertionError("pact " + pact + " holds no message to verify");
-        }
-        return messages;
+        return Verification.ofType(pact, Interactions.MESSAGE, "message");
     }
 
     private List<Mismatch> verifyOne(JsonNode message) {
@@ -91,18 +81,13 @@ public final class MessageVerifier {
             return List.of(new Mismatch(label, "$", description, Matching.MISSING,
                     "a producer for every message; register .message(\"" + description + "\", ...)"));
         }
-        List<ProviderState> given = Interactions.states(message);
+        Mismatch stateFailure = Verification.setUpStates(message, states);
+        if (stateFailure != null) {
+            return List.of(stateFailure);
+        }
         ProducedMessage produced;
         try {
-            for (ProviderState state : given) {
-                StateHandler handler = states.get(state.name());
-                if (handler == null) {
-                    return List.of(new Mismatch(label, "$.providerStates", state.name(), Matching.MISSING,
-                            "a state handler for every provider state; register .state(\"" + state.name() + "\", ...)"));
-                }
-                handler.setUp(state.params());
-            }
-            produced = producer.produce(given);
+            produced = producer.produce(Interactions.states(message));
         } catch (Exception e) {
             return List.of(new Mismatch(label, "$", "a message", Reports.exception(e), "the producer must succeed"));
         }

@@ -3,7 +3,6 @@ package dev.chassis.testkit.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.chassis.core.bus.Delivery;
 import dev.chassis.core.envelope.Envelope;
 import java.nio.file.Files;
 import java.nio.file.Path;

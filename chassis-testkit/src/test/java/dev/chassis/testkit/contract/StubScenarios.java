@@ -21,6 +21,10 @@ final class StubScenarios {
     private StubScenarios() {
     }
 
+    static HttpContract contract() {
+        return HttpContract.builder().consumer("stub-consumer").provider("stub-provider").pactDirectory(directory).build();
+    }
+
     static HttpResponse<String> get(URI uri) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -34,8 +38,7 @@ final class StubScenarios {
 
     static class Honoured {
         @RegisterExtension
-        final HttpContract contract = HttpContract.builder().consumer("stub-consumer").provider("stub-provider")
-                .pactDirectory(directory).build();
+        final HttpContract contract = contract();
 
         @Test
         void readsTheUser() throws Exception {
@@ -49,8 +52,7 @@ final class StubScenarios {
 
     static class Unexpected {
         @RegisterExtension
-        final HttpContract contract = HttpContract.builder().consumer("stub-consumer").provider("stub-provider")
-                .pactDirectory(directory).build();
+        final HttpContract contract = contract();
 
         @Test
         void asksForAnotherUser() throws Exception {
@@ -63,8 +65,7 @@ final class StubScenarios {
 
     static class Missing {
         @RegisterExtension
-        final HttpContract contract = HttpContract.builder().consumer("stub-consumer").provider("stub-provider")
-                .pactDirectory(directory).build();
+        final HttpContract contract = contract();
 
         @Test
         void neverCalls() {
