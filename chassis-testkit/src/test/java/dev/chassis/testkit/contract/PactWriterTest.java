@@ -15,7 +15,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,12 +25,7 @@ class PactWriterTest {
     Path dir;
 
     private static List<ObjectNode> interactions(int count) {
-        return IntStream.range(0, count).mapToObj(i -> HttpInteraction.builder("interaction " + (char) ('a' + i % 26) + i)
-                .given("state " + (i % 3), Map.of("n", i, "tags", List.of("x", "y")))
-                .request(r -> r.method("POST").path("/things/" + i).query("q", "v" + i).header("X-N", String.valueOf(i))
-                        .body(Map.of("z", i, "a", Matchers.like("text"), "m", Map.of("y", 1, "b", 2))))
-                .response(r -> r.status(201).body(Map.of("id", Matchers.integer(i))))
-                .build().node()).toList();
+        return PactMergeMain.interactions(0, count);
     }
 
     @Test
@@ -80,6 +75,32 @@ class PactWriterTest {
         // then
         assertThat(Files.readAllBytes(parallel)).isEqualTo(Files.readAllBytes(sequential));
         assertThat(PactFile.read(parallel).interactions()).hasSize(40);
+    }
+
+    @Test
+    void writesTheSameBytesWhenSeveralJvmsMergeAtOnce() throws Exception {
+        // given
+        Path sequential = PactWriter.file(dir.resolve("seq"), "c", "p");
+        Path shared = PactWriter.file(dir.resolve("jvms"), "c", "p");
+        PactWriter.merge(sequential, "c", "p", interactions(60));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> others = new ArrayList<>();
+
+        // when: two other JVMs and this one write a third each, at the same time
+        for (int[] range : new int[][] {{0, 20}, {20, 40}}) {
+            others.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    PactMergeMain.class.getName(), shared.toString(), String.valueOf(range[0]), String.valueOf(range[1]))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        }
+        PactMergeMain.interactions(40, 60).forEach(i -> PactWriter.merge(shared, "c", "p", List.of(i)));
+        for (Process other : others) {
+            assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(other.exitValue()).isZero();
+        }
+
+        // then
+        assertThat(PactFile.read(shared).interactions()).hasSize(60);
+        assertThat(Files.readAllBytes(shared)).isEqualTo(Files.readAllBytes(sequential));
     }
 
     @Test
