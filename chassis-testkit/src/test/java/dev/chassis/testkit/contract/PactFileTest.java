@@ -105,6 +105,34 @@ class PactFileTest {
     }
 
     @Test
+    void appliesStatusAndHeaderRulesOfAV4PactFromAnotherTool() {
+        // given: a V4 interaction with a status class, as Pact JVM and pact-js write it
+        PactFile pact = PactFile.parse("""
+                {"consumer":{"name":"ui"},"provider":{"name":"catalog"},
+                 "interactions":[{"type":"Synchronous/HTTP","description":"any product","key":"k1","pending":false,
+                   "request":{"method":"GET","path":"/products"},
+                   "response":{"status":200,"headers":{"Content-Type":["application/json"]},
+                     "matchingRules":{"status":{"combine":"AND","matchers":[{"match":"statusCode","status":"success"}]},
+                       "header":{"Content-Type":{"combine":"AND","matchers":[{"match":"regex","regex":"application/.*json.*"}]}}}}}],
+                 "metadata":{"pactSpecification":{"version":"4.0"}}}
+                """);
+        try (FakeProvider found = FakeProvider.start().answer("GET /products", "[]");
+             FakeProvider missing = FakeProvider.start()) {
+
+            // when
+            List<Mismatch> none = HttpVerifier.builder().baseUri(found.baseUri()).build().mismatches(pact);
+            List<Mismatch> one = HttpVerifier.builder().baseUri(missing.baseUri()).build().mismatches(pact);
+
+            // then
+            assertThat(none).isEmpty();
+            assertThat(one).singleElement().satisfies(m -> {
+                assertThat(m.path()).isEqualTo("$.status");
+                assertThat(m.rule()).isEqualTo("statusCode status=success: is not a success status");
+            });
+        }
+    }
+
+    @Test
     void rejectsADocumentThatIsNoPact() {
         assertThatThrownBy(() -> PactFile.parse("{\"consumer\":{}}")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("provider.name");
