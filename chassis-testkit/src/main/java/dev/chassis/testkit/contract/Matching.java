@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -30,10 +29,6 @@ final class Matching {
 
     List<Mismatch> mismatches() {
         return List.copyOf(mismatches);
-    }
-
-    boolean matched() {
-        return mismatches.isEmpty();
     }
 
     void add(String path, String expected, String actual, String rule) {
@@ -217,9 +212,5 @@ final class Matching {
 
     private static String shorten(String text) {
         return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -82,16 +82,6 @@ final class Rules {
         return best == null ? null : best.rule;
     }
 
-    /** Whether a rule is declared exactly at {@code path}, not merely inherited from above. */
-    boolean declaredAt(List<Object> path) {
-        for (Entry e : byKey.values()) {
-            if (e.path.size() == path.size() && JsonPath.weight(e.path, path) >= 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private record Entry(String key, List<Object> path, JsonNode rule) {
         Entry {
             path = new ArrayList<>(path);
