@@ -27,7 +27,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Runs the samples of docs/testing-helpers.md. */
+/** Runs the samples of the extensions section of docs/testing.md. */
 class TestHelpersDocsIT {
     @RegisterExtension
     static final PostgresSchema pg = PostgresSchema.create();
