@@ -146,7 +146,8 @@ final class ShopDatabases implements AutoCloseable {
     private static EmbeddedPostgres startEmbedded() {
         checkMayRunPostgres(System.getProperty("user.name", ""));
         try {
-            return EmbeddedPostgres.builder().start();
+            // closed by the shop after the services stopped, not by a JVM hook of its own racing them
+            return EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
         } catch (IOException | RuntimeException e) {
             throw new NonRetryableException("the embedded PostgreSQL did not start (" + e.getMessage() + "); set"
                     + " SHOP_DATABASE_URL to a running server instead", e);

@@ -69,7 +69,7 @@ final class ShopSystem implements AutoCloseable {
     }
 
     Map<String, RunningService> services() {
-        return Map.copyOf(running);
+        return java.util.Collections.unmodifiableMap(running);
     }
 
     String databaseDescription() {
