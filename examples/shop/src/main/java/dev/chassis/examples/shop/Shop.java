@@ -54,7 +54,7 @@ public final class Shop {
         }, "shop-shutdown"));
         System.out.println("Chassis shop demo — the example services in one JVM");
         System.out.println();
-        new ShopScenario(System.out, Endpoints.direct(system)).run(system);
+        new ShopScenario(System.out, Endpoints.direct(system)).run(system.services().values(), system.setup());
         if (once) {
             System.exit(0); // runs the shutdown hook
         }

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,10 +42,15 @@ final class ShopScenario {
         this.endpoints = endpoints;
     }
 
-    Outcome run(ShopSystem system) throws Exception {
-        step("the services run in this JVM on an in-memory event bus and registry, with " + system.databaseDescription());
-        system.services().values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
-                .forEach(s -> out.println("    " + s.name() + " on " + s.uri()));
+    /**
+     * Runs the scenario.
+     *
+     * @param services the running services, for their readiness
+     * @param setup how they run, for the first line
+     */
+    Outcome run(Collection<RunningService> services, String setup) throws Exception {
+        step("the services run " + setup);
+        services.forEach(s -> out.println("    " + s.name() + " on " + s.uri()));
 
         String email = "ada." + run + "@example.com";
         String correlation = "demo-" + run + "-signup";
@@ -78,7 +84,7 @@ final class ShopScenario {
 
         step("health and readiness of each service");
         Map<String, Integer> readiness = new java.util.TreeMap<>();
-        for (RunningService service : system.services().values()) {
+        for (RunningService service : services) {
             HttpResponse<String> ready = get(service.uri().resolve("/ready"), "demo-" + run + "-ready");
             readiness.put(service.name(), ready.statusCode());
             out.println("    " + service.name() + " /ready -> " + ready.statusCode() + " " + ready.body());

@@ -72,8 +72,9 @@ final class ShopSystem implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(running);
     }
 
-    String databaseDescription() {
-        return databases.description();
+    /** How the services run, for the scenario's first line. */
+    String setup() {
+        return "in this JVM on an in-memory event bus and registry, with " + databases.description();
     }
 
     InMemoryServiceRegistry registry() {

@@ -109,7 +109,10 @@ public final class ServiceMain {
         Database database = Database.connect(url, definition.name());
         EventBus bus;
         if (settings.rabbitmqUrl().isPresent()) {
-            bus = RabbitEventBus.builder().uri(settings.rabbitmqUrl().get()).openTelemetry(telemetry.openTelemetry()).build();
+            RabbitEventBus.Builder rabbit = RabbitEventBus.builder().uri(settings.rabbitmqUrl().get())
+                    .openTelemetry(telemetry.openTelemetry());
+            config.find(ServiceSettings.RABBITMQ_EXCHANGE).ifPresent(rabbit::exchange);
+            bus = rabbit.build();
         } else {
             log.warn("RABBITMQ_URL is not set: {} uses an in-memory event bus and exchanges no messages with other"
                     + " processes", definition.name());

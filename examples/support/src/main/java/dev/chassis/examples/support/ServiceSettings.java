@@ -21,6 +21,7 @@ import java.util.Optional;
  *   <tr><td>{@code DATABASE_URL}</td><td>–</td><td>the service's PostgreSQL, {@code postgresql://user:pass@host:5432/db} or {@code jdbc:postgresql://...}</td></tr>
  *   <tr><td>{@code DATABASE_SCHEMA}</td><td>service name with {@code _}</td><td>schema of the service's tables</td></tr>
  *   <tr><td>{@code RABBITMQ_URL}</td><td>–</td><td>{@code amqp://user:pass@host:5672/}; without it the bus is in-memory</td></tr>
+ *   <tr><td>{@code RABBITMQ_EXCHANGE}</td><td>the bus's</td><td>topic exchange on RabbitMQ; services that talk share one</td></tr>
  *   <tr><td>{@code CONSUL_HTTP_ADDR}</td><td>–</td><td>Consul agent, e.g. {@code http://127.0.0.1:8500}; without it the registry is static</td></tr>
  *   <tr><td>{@code LOG_LEVEL}</td><td>INFO</td><td>root log level of the JSON logs</td></tr>
  * </table>
@@ -56,6 +57,9 @@ public record ServiceSettings(String service, int port, String host, Optional<St
     /** {@code RABBITMQ_URL}: the broker. */
     public static final ConfigKey<String> RABBITMQ_URL = ConfigKey.string("RABBITMQ_URL").optional().secret()
             .description("amqp://user:pass@host:5672/; without it the event bus is in-memory");
+    /** {@code RABBITMQ_EXCHANGE}: the topic exchange on the broker. */
+    public static final ConfigKey<String> RABBITMQ_EXCHANGE = ConfigKey.string("RABBITMQ_EXCHANGE").optional()
+            .description("topic exchange of the event bus on RabbitMQ; default the bus's own");
     /** {@code CONSUL_HTTP_ADDR}: the Consul agent. */
     public static final ConfigKey<URI> CONSUL_HTTP_ADDR = ConfigKey.uri("CONSUL_HTTP_ADDR").optional()
             .description("Consul agent, e.g. http://127.0.0.1:8500; without it the registry is static");
@@ -76,7 +80,8 @@ public record ServiceSettings(String service, int port, String host, Optional<St
 
     /** @return the keys to declare to a {@link Config} */
     public static List<ConfigKey<?>> keys() {
-        return List.of(PORT, HOST, DATABASE_URL, DATABASE_SCHEMA, RABBITMQ_URL, CONSUL_HTTP_ADDR, LOG_LEVEL);
+        return List.of(PORT, HOST, DATABASE_URL, DATABASE_SCHEMA, RABBITMQ_URL, RABBITMQ_EXCHANGE, CONSUL_HTTP_ADDR,
+                LOG_LEVEL);
     }
 
     /**

@@ -98,7 +98,9 @@ class ServiceHostIT {
 
     @AfterEach
     void stop() throws Exception {
-        service.shutdown();
+        if (service != null) {
+            service.shutdown();
+        }
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }

@@ -49,7 +49,9 @@ class UserServiceIT {
 
     @AfterEach
     void stop() throws Exception {
-        service.shutdown();
+        if (service != null) {
+            service.shutdown();
+        }
         bus.close();
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
