@@ -5,21 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.json.JsonCodec;
-import dev.chassis.discovery.InMemoryServiceRegistry;
-import dev.chassis.examples.support.Database;
-import dev.chassis.examples.support.RunningService;
-import dev.chassis.examples.support.ServiceDependencies;
-import dev.chassis.examples.support.ServiceHost;
+import dev.chassis.examples.support.ServiceFixture;
 import dev.chassis.messaging.InMemoryEventBus;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,30 +21,20 @@ import org.junit.jupiter.api.Test;
 /** The e-mail service on the local PostgreSQL (a schema of its own per test) and the in-memory bus. */
 class EmailServiceIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String schema = "emails_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final InMemoryEventBus bus = InMemoryEventBus.create();
-    private final InMemoryServiceRegistry registry = InMemoryServiceRegistry.create();
-    private Database database;
-    private RunningService service;
+    private ServiceFixture service;
 
     @BeforeEach
     void start() {
-        database = Database.connect("jdbc:postgresql://127.0.0.1:5432/test?user=postgres", "email-service-test");
-        service = ServiceHost.start(new EmailService(), ServiceDependencies.builder()
-                .bus(bus).registry(registry).dataSource(database.dataSource())
-                .env(Map.of("DATABASE_SCHEMA", schema)).port(0).build());
+        service = ServiceFixture.start(new EmailService(), bus);
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         if (service != null) {
-            service.shutdown();
+            service.close();
         }
         bus.close();
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-        database.close();
     }
 
     private static Envelope userCreated(String userId, String email, String correlationId) {

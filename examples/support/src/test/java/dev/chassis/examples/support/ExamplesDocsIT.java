@@ -30,7 +30,7 @@ class ExamplesDocsIT {
         HttpClient http = HttpClient.newHttpClient();
         try (InMemoryEventBus bus = InMemoryEventBus.create();
              InMemoryServiceRegistry registry = InMemoryServiceRegistry.create();
-             Database database = Database.connect(ServiceHostIT.DATABASE_URL, "ping-service")) {
+             Database database = Database.connect(ServiceFixture.LOCAL_DATABASE_URL, "ping-service")) {
 
             // when
             RunningService ping = ServiceHost.start(new PingService(), ServiceDependencies.builder()

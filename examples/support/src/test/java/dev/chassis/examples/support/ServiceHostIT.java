@@ -8,7 +8,6 @@ import dev.chassis.core.lifecycle.LifecycleComponent;
 import dev.chassis.core.lifecycle.LifecycleException;
 import dev.chassis.core.lifecycle.ShutdownPhase;
 import dev.chassis.core.lifecycle.ShutdownReport;
-import dev.chassis.discovery.InMemoryServiceRegistry;
 import dev.chassis.discovery.ServiceInstance;
 import dev.chassis.messaging.InMemoryEventBus;
 import java.net.URI;
@@ -31,14 +30,10 @@ import org.junit.jupiter.api.Test;
 
 /** Starts a small service on the local PostgreSQL and talks to it over HTTP. */
 class ServiceHostIT {
-    static final String DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String schema = "support_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final InMemoryEventBus bus = InMemoryEventBus.create();
-    private final InMemoryServiceRegistry registry = InMemoryServiceRegistry.create();
     private final List<String> events = new CopyOnWriteArrayList<>();
-    private Database database;
+    private ServiceFixture fixture;
     private RunningService service;
 
     record NewNote(String text) {}
@@ -89,24 +84,16 @@ class ServiceHostIT {
 
     @BeforeEach
     void start() {
-        database = Database.connect(DATABASE_URL, "support-test");
-        service = ServiceHost.start(new NotesService(), ServiceDependencies.builder()
-                .bus(bus).registry(registry).dataSource(database.dataSource())
-                .env(Map.of("DATABASE_SCHEMA", schema)).port(0)
-                .build());
+        fixture = ServiceFixture.start(new NotesService(), bus);
+        service = fixture.service();
     }
 
     @AfterEach
-    void stop() throws Exception {
-        if (service != null) {
-            service.shutdown();
+    void stop() {
+        if (fixture != null) {
+            fixture.close();
         }
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-        database.close();
         bus.close();
-        registry.close();
     }
 
     private HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
@@ -185,7 +172,7 @@ class ServiceHostIT {
     @Test
     void registersWhileServingAndShutsDownGracefully() throws Exception {
         // given
-        List<ServiceInstance> registered = registry.healthyInstances("notes-service");
+        List<ServiceInstance> registered = fixture.registry().healthyInstances("notes-service");
         HttpResponse<String> ready = get("/ready");
         HttpResponse<String> health = get("/health");
 
@@ -200,7 +187,7 @@ class ServiceHostIT {
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("database");
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(registry.healthyInstances("notes-service")).isEmpty();
+        assertThat(fixture.registry().healthyInstances("notes-service")).isEmpty();
         assertThat(service.health().isShuttingDown()).isTrue();
         assertThat(events).containsExactly("started", "drained", "stopped");
         assertThat(report.steps()).extracting(step -> step.phase() + ":" + step.name())
@@ -224,8 +211,7 @@ class ServiceHostIT {
         };
 
         // then
-        assertThatThrownBy(() -> ServiceHost.start(broken, ServiceDependencies.builder()
-                .bus(bus).registry(registry).dataSource(database.dataSource()).port(0).build()))
+        assertThatThrownBy(() -> ServiceFixture.start(broken, bus))
                 .isInstanceOf(LifecycleException.class)
                 .hasMessageContaining("broken-service could not be wired: no table");
     }

@@ -6,11 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.json.JsonCodec;
-import dev.chassis.discovery.InMemoryServiceRegistry;
-import dev.chassis.examples.support.Database;
-import dev.chassis.examples.support.RunningService;
-import dev.chassis.examples.support.ServiceDependencies;
-import dev.chassis.examples.support.ServiceHost;
+import dev.chassis.examples.support.ServiceFixture;
 import dev.chassis.messaging.InMemoryEventBus;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,33 +25,23 @@ import org.junit.jupiter.api.Test;
 /** The user service on the local PostgreSQL (a schema of its own per test) and the in-memory bus. */
 class UserServiceIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String schema = "users_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private final InMemoryEventBus bus = InMemoryEventBus.create();
-    private final InMemoryServiceRegistry registry = InMemoryServiceRegistry.create();
     private final List<Envelope> published = new CopyOnWriteArrayList<>();
-    private Database database;
-    private RunningService service;
+    private ServiceFixture service;
 
     @BeforeEach
     void start() {
         bus.subscribe(Subscription.builder("test.user-created").topic(UserCreated.TYPE)
                 .handler(delivery -> published.add(delivery.envelope())).build());
-        database = Database.connect("jdbc:postgresql://127.0.0.1:5432/test?user=postgres", "user-service-test");
-        service = ServiceHost.start(new UserService(), ServiceDependencies.builder()
-                .bus(bus).registry(registry).dataSource(database.dataSource())
-                .env(Map.of("DATABASE_SCHEMA", schema)).port(0).build());
+        service = ServiceFixture.start(new UserService(), bus);
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         if (service != null) {
-            service.shutdown();
+            service.close();
         }
         bus.close();
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-        database.close();
     }
 
     private HttpResponse<String> post(String body, String correlationId) throws Exception {
@@ -75,8 +60,8 @@ class UserServiceIT {
     }
 
     private long count(String table) throws Exception {
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rows = s.executeQuery("SELECT count(*) FROM " + schema + "." + table)) {
+        try (Connection c = service.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT count(*) FROM " + service.schema() + "." + table)) {
             rows.next();
             return rows.getLong(1);
         }
