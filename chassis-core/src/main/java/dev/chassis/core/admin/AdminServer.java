@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpServer;
+import dev.chassis.core.admin.internal.ExchangeFilter;
 import dev.chassis.core.NonRetryableException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -217,15 +218,16 @@ public final class AdminServer implements AutoCloseable {
         private Builder() {}
 
         /**
-         * Adds a filter of the JDK server that runs around every request, in the order added, e.g.
-         * a correlation filter that puts each request in its correlation and trace context. A filter
-         * may answer a request itself instead of passing it on.
+         * Adds a filter that runs around every request, in the order added, e.g. a correlation filter
+         * that puts each request in its correlation and trace context. For chassis modules: the
+         * filter is one of the JDK server the admin server runs on (see {@link ExchangeFilter}, not
+         * API).
          *
-         * @param filter the filter; called on the server's worker threads, so it must be thread-safe
+         * @param filter the filter; it may answer a request itself instead of passing it on
          * @return this builder
          */
-        public Builder filter(Filter filter) {
-            filters.add(requireNonNull(filter, "filter"));
+        public Builder filter(ExchangeFilter filter) {
+            filters.add(requireNonNull(filter, "filter").filter());
             return this;
         }
 

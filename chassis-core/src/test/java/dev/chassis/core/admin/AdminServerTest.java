@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chassis.core.NonRetryableException;
+import dev.chassis.core.admin.internal.ExchangeFilter;
 import dev.chassis.core.json.JsonCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -81,9 +82,9 @@ class AdminServerTest {
         // given
         start(AdminServer.builder()
                 .route(AdminRoute.get("/hello", request -> AdminResponse.json(200, Map.of("hello", "world"))))
-                .filter(com.sun.net.httpserver.Filter.beforeHandler("tag", exchange ->
-                        exchange.getResponseHeaders().add("X-Seen", "first")))
-                .filter(new com.sun.net.httpserver.Filter() {
+                .filter(ExchangeFilter.of(com.sun.net.httpserver.Filter.beforeHandler("tag", exchange ->
+                        exchange.getResponseHeaders().add("X-Seen", "first"))))
+                .filter(ExchangeFilter.of(new com.sun.net.httpserver.Filter() {
                     @Override
                     public void doFilter(com.sun.net.httpserver.HttpExchange exchange, Chain chain) throws IOException {
                         exchange.getResponseHeaders().add("X-Seen", "second");
@@ -99,7 +100,7 @@ class AdminServerTest {
                     public String description() {
                         return "refuses /refused";
                     }
-                }));
+                })));
 
         // when
         HttpResponse<String> passed = get("/hello");

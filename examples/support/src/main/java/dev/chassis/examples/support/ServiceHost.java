@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chassis.core.admin.AdminRoute;
 import dev.chassis.core.admin.AdminServer;
+import dev.chassis.core.admin.internal.ExchangeFilter;
 import dev.chassis.core.config.Config;
 import dev.chassis.core.health.HealthCheck;
 import dev.chassis.core.health.HealthChecks;
@@ -107,8 +108,8 @@ public final class ServiceHost {
                 .routes(context.routes())
                 .routes(health.adminRoutes())
                 .route(config.adminRoute())
-                .filter(correlation(dependencies, context.routes()))
-                .filter(new JsonContentTypeFilter())
+                .filter(ExchangeFilter.of(correlation(dependencies, context.routes())))
+                .filter(ExchangeFilter.of(new JsonContentTypeFilter()))
                 .build();
 
         Lifecycle lifecycle = Lifecycle.ofDefaults();
