@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chassis.core.NonRetryableException;
+import dev.chassis.core.admin.internal.ExchangeFilter;
 import dev.chassis.core.json.JsonCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -74,6 +75,41 @@ class AdminServerTest {
         assertThat(json(response)).containsEntry("name", "pay ments/v1+x")
                 .containsEntry("path", "/chassis/breakers/pay ments/v1+x/state")
                 .containsEntry("verbose", "a b!");
+    }
+
+    @Test
+    void filtersRunAroundEveryRequestInTheOrderAddedAndMayAnswerThemselves() throws Exception {
+        // given
+        start(AdminServer.builder()
+                .route(AdminRoute.get("/hello", request -> AdminResponse.json(200, Map.of("hello", "world"))))
+                .filter(ExchangeFilter.of(com.sun.net.httpserver.Filter.beforeHandler("tag", exchange ->
+                        exchange.getResponseHeaders().add("X-Seen", "first"))))
+                .filter(ExchangeFilter.of(new com.sun.net.httpserver.Filter() {
+                    @Override
+                    public void doFilter(com.sun.net.httpserver.HttpExchange exchange, Chain chain) throws IOException {
+                        exchange.getResponseHeaders().add("X-Seen", "second");
+                        if (exchange.getRequestURI().getPath().equals("/refused")) {
+                            exchange.sendResponseHeaders(418, -1);
+                            exchange.close();
+                        } else {
+                            chain.doFilter(exchange);
+                        }
+                    }
+
+                    @Override
+                    public String description() {
+                        return "refuses /refused";
+                    }
+                })));
+
+        // when
+        HttpResponse<String> passed = get("/hello");
+        HttpResponse<String> refused = get("/refused");
+
+        // then
+        assertThat(passed.statusCode()).isEqualTo(200);
+        assertThat(passed.headers().allValues("X-Seen")).containsExactly("first", "second");
+        assertThat(refused.statusCode()).isEqualTo(418);
     }
 
     @Test
