@@ -2,6 +2,7 @@ package dev.chassis.core.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpServer;
 import dev.chassis.core.NonRetryableException;
 import java.io.IOException;
@@ -62,6 +63,7 @@ public final class AdminServer implements AutoCloseable {
     private final int threads;
     private final RouteTable table;
     private final AdminExchangeHandler handler;
+    private final List<Filter> filters;
     private final Object lock = new Object();
     private State state = State.NEW;
     private @Nullable HttpServer server;
@@ -76,6 +78,7 @@ public final class AdminServer implements AutoCloseable {
         all.addAll(builder.routes);
         this.table = new RouteTable(all);
         this.handler = new AdminExchangeHandler(table, builder.maxBodyBytes);
+        this.filters = List.copyOf(builder.filters);
     }
 
     /**
@@ -113,7 +116,7 @@ public final class AdminServer implements AutoCloseable {
                     new ThreadPoolExecutor.CallerRunsPolicy());
             pool.allowCoreThreadTimeOut(true);
             http.setExecutor(pool);
-            http.createContext("/", handler);
+            http.createContext("/", handler).getFilters().addAll(filters);
             http.start();
             this.server = http;
             this.executor = pool;
@@ -209,8 +212,22 @@ public final class AdminServer implements AutoCloseable {
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private int threads = 2;
         private final List<AdminRoute> routes = new ArrayList<>();
+        private final List<Filter> filters = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Adds a filter of the JDK server that runs around every request, in the order added, e.g.
+         * a correlation filter that puts each request in its correlation and trace context. A filter
+         * may answer a request itself instead of passing it on.
+         *
+         * @param filter the filter; called on the server's worker threads, so it must be thread-safe
+         * @return this builder
+         */
+        public Builder filter(Filter filter) {
+            filters.add(requireNonNull(filter, "filter"));
+            return this;
+        }
 
         /**
          * The address to listen on; default {@code 0.0.0.0} (all interfaces).

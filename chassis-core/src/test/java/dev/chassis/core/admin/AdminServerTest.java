@@ -77,6 +77,41 @@ class AdminServerTest {
     }
 
     @Test
+    void filtersRunAroundEveryRequestInTheOrderAddedAndMayAnswerThemselves() throws Exception {
+        // given
+        start(AdminServer.builder()
+                .route(AdminRoute.get("/hello", request -> AdminResponse.json(200, Map.of("hello", "world"))))
+                .filter(com.sun.net.httpserver.Filter.beforeHandler("tag", exchange ->
+                        exchange.getResponseHeaders().add("X-Seen", "first")))
+                .filter(new com.sun.net.httpserver.Filter() {
+                    @Override
+                    public void doFilter(com.sun.net.httpserver.HttpExchange exchange, Chain chain) throws IOException {
+                        exchange.getResponseHeaders().add("X-Seen", "second");
+                        if (exchange.getRequestURI().getPath().equals("/refused")) {
+                            exchange.sendResponseHeaders(418, -1);
+                            exchange.close();
+                        } else {
+                            chain.doFilter(exchange);
+                        }
+                    }
+
+                    @Override
+                    public String description() {
+                        return "refuses /refused";
+                    }
+                }));
+
+        // when
+        HttpResponse<String> passed = get("/hello");
+        HttpResponse<String> refused = get("/refused");
+
+        // then
+        assertThat(passed.statusCode()).isEqualTo(200);
+        assertThat(passed.headers().allValues("X-Seen")).containsExactly("first", "second");
+        assertThat(refused.statusCode()).isEqualTo(418);
+    }
+
+    @Test
     void literalSegmentWinsOverPathParameter() throws Exception {
         // given
         start(AdminServer.builder()
