@@ -7,6 +7,7 @@ import dev.chassis.core.saga.SagaAction;
 import dev.chassis.core.saga.SagaCommand;
 import dev.chassis.core.saga.SagaDefinition;
 import dev.chassis.core.saga.SagaRetry;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,7 +84,7 @@ public final class OrderSaga {
                 .step("process-payment", step -> step
                         .action(SagaAction.command(
                                 order -> command("payment.process", Map.of("orderId", order.orderId(),
-                                        "customerId", order.customerId(), "amount", order.total())),
+                                        "customerId", order.customerId(), "amount", amount(order))),
                                 (order, reply) -> order.withPayment(field(reply, "paymentId"))))
                         .compensation(SagaAction.command(
                                 order -> command("payment.refund", Map.of("orderId", order.orderId()))))
@@ -103,6 +104,11 @@ public final class OrderSaga {
                         }))
                         .retry(retry))
                 .build();
+    }
+
+    /** Money travels as a decimal string with two places, so no JSON reader turns it into a double. */
+    private static String amount(OrderSagaData order) {
+        return order.total().setScale(2, RoundingMode.UNNECESSARY).toPlainString();
     }
 
     private static SagaCommand command(String type, Object payload) {

@@ -36,10 +36,12 @@ public record OrderSagaData(String orderId, String customerId, String shippingAd
      * @param orderId the order's id
      * @param order the validated request
      * @return the data, with nothing answered yet
+     * @throws IllegalStateException if the request is not valid
      */
     public static OrderSagaData of(String orderId, PlaceOrder order) {
-        return new OrderSagaData(orderId, order.customerId(), order.shippingAddress(), order.lines(), order.total(),
-                null, null, null);
+        List<OrderLine> lines = order.orderLines();
+        return new OrderSagaData(orderId, String.valueOf(order.customerId()).strip(),
+                String.valueOf(order.shippingAddress()).strip(), lines, order.total(), null, null, null);
     }
 
     OrderSagaData withReservation(String id) {
