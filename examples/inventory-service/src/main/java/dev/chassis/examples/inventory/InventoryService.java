@@ -2,19 +2,17 @@ package dev.chassis.examples.inventory;
 
 import dev.chassis.core.admin.AdminRoute;
 import dev.chassis.core.bus.Subscription;
-import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.jdbc.TxRunner;
-import dev.chassis.core.lifecycle.LifecycleComponent;
 import dev.chassis.examples.support.ApiException;
 import dev.chassis.examples.support.FieldErrors;
 import dev.chassis.examples.support.JsonApi;
 import dev.chassis.examples.support.ServiceContext;
 import dev.chassis.examples.support.ServiceDefinition;
+import dev.chassis.examples.support.ServiceMessaging;
 import dev.chassis.messaging.inbox.InboxSchema;
 import dev.chassis.messaging.inbox.JdbcInboxStore;
 import dev.chassis.messaging.saga.SagaMessaging;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,13 +65,7 @@ public final class InventoryService implements ServiceDefinition {
                 .handler(SagaMessaging.participant(JdbcInboxStore.of(TxRunner.of(context.dataSource()), context.schema()),
                         queue, context.bus(), REPLY_TOPIC, new InventoryParticipant(inventory)))
                 .build();
-        AtomicReference<@Nullable SubscriptionHandle> handle = new AtomicReference<>();
-        context.component(LifecycleComponent.of(queue, () -> handle.set(context.bus().subscribe(commands)), () -> {
-            SubscriptionHandle h = handle.getAndSet(null);
-            if (h != null) {
-                h.close();
-            }
-        }));
+        ServiceMessaging.subscribe(context, commands);
 
         context.get("/stock/{sku}", request -> {
             String sku = request.pathParam("sku");

@@ -1,9 +1,8 @@
 package dev.chassis.examples.order;
 
-import dev.chassis.core.bus.SubscriptionHandle;
+import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.config.ConfigKey;
 import dev.chassis.core.json.JsonCodec;
-import dev.chassis.core.lifecycle.LifecycleComponent;
 import dev.chassis.core.saga.JdbcSagaStore;
 import dev.chassis.core.saga.SagaDefinition;
 import dev.chassis.core.saga.SagaOrchestrator;
@@ -15,9 +14,8 @@ import dev.chassis.examples.support.FieldErrors;
 import dev.chassis.examples.support.JsonApi;
 import dev.chassis.examples.support.ServiceContext;
 import dev.chassis.examples.support.ServiceDefinition;
+import dev.chassis.examples.support.ServiceMessaging;
 import dev.chassis.messaging.outbox.Outbox;
-import dev.chassis.messaging.outbox.OutboxRelay;
-import dev.chassis.messaging.outbox.OutboxSchema;
 import dev.chassis.messaging.outbox.SagaOutbox;
 import dev.chassis.messaging.saga.SagaMessaging;
 import java.time.Duration;
@@ -25,13 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The order service: places orders and runs the {@linkplain OrderSaga order saga} for each. Sagas
  * are kept in a {@link JdbcSagaStore} in the service's schema; the commands they send are written to
- * the outbox in the same transaction and published by an {@link OutboxRelay}; the participants'
+ * the outbox in the same transaction and published by the outbox relay; the participants'
  * replies arrive on {@value OrderSaga#REPLY_TOPIC} through the queue {@code <name>.saga-replies}.
  * Starting the service recovers every unfinished saga. Its HTTP API:
  *
@@ -80,7 +76,7 @@ public final class OrderService implements ServiceDefinition {
     }
 
     /**
-     * Creates the orders, saga and outbox tables, adds the relay, the orchestrator and the reply
+     * Creates the orders, saga and outbox tables, adds the outbox relay, the orchestrator and the reply
      * subscription as components (in that order, so they stop the other way round), and the routes.
      *
      * @param context the service's dependencies
@@ -91,9 +87,7 @@ public final class OrderService implements ServiceDefinition {
         orders.createTables();
         SagaSchema sagaSchema = SagaSchema.of(context.schema());
         sagaSchema.create(context.dataSource());
-        OutboxSchema outboxSchema = OutboxSchema.of(context.schema());
-        outboxSchema.create(context.dataSource());
-        Outbox outbox = Outbox.create(b -> b.schema(outboxSchema).clock(context.clock()));
+        Outbox outbox = ServiceMessaging.outbox(context);
         JdbcSagaStore store = JdbcSagaStore.create(context.dataSource(), b -> b
                 .schema(sagaSchema)
                 .clock(context.clock())
@@ -106,29 +100,15 @@ public final class OrderService implements ServiceDefinition {
                 .clock(context.clock())
                 .source(context.source())
                 .build();
-        OutboxRelay relay = OutboxRelay.builder()
-                .name(context.name() + ".outbox")
-                .dataSource(context.dataSource())
-                .schema(outboxSchema)
-                .eventBus(context.bus())
-                .clock(context.clock())
-                .build();
-
-        context.component(LifecycleComponent.of(relay.name(), relay::start, relay::close));
+        // after the relay (added by outbox()), so it stops before the relay closes
         context.component(orchestrator);
-        String queue = context.name() + ".saga-replies";
-        AtomicReference<@Nullable SubscriptionHandle> replies = new AtomicReference<>();
-        context.component(LifecycleComponent.of(queue,
-                () -> replies.set(SagaMessaging.subscribeReplies(context.bus(), orchestrator, queue, OrderSaga.REPLY_TOPIC)),
-                () -> {
-                    SubscriptionHandle h = replies.getAndSet(null);
-                    if (h != null) {
-                        h.close();
-                    }
-                }));
-        context.healthCheck(relay.readinessCheck(Duration.ofMinutes(5)));
+        ServiceMessaging.subscribe(context, Subscription.builder(context.name() + ".saga-replies")
+                .topic(OrderSaga.REPLY_TOPIC)
+                .handler(SagaMessaging.replyHandler(orchestrator))
+                .concurrency(4)
+                .retry(SagaMessaging.REPLY_RETRY)
+                .build());
         orchestrator.adminRoutes().forEach(context::route);
-        relay.adminRoutes().forEach(context::route);
 
         context.post("/orders", request -> {
             PlaceOrder body = JsonApi.body(request, PlaceOrder.class);

@@ -1,21 +1,18 @@
 package dev.chassis.examples.payment;
 
 import dev.chassis.core.bus.Subscription;
-import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.config.ConfigKey;
 import dev.chassis.core.jdbc.TxRunner;
-import dev.chassis.core.lifecycle.LifecycleComponent;
 import dev.chassis.examples.support.ApiException;
 import dev.chassis.examples.support.JsonApi;
 import dev.chassis.examples.support.ServiceContext;
 import dev.chassis.examples.support.ServiceDefinition;
+import dev.chassis.examples.support.ServiceMessaging;
 import dev.chassis.messaging.inbox.InboxSchema;
 import dev.chassis.messaging.inbox.JdbcInboxStore;
 import dev.chassis.messaging.saga.SagaMessaging;
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The payment service: a participant of the order saga, subscribed to {@code payment.*} commands on
@@ -75,13 +72,7 @@ public final class PaymentService implements ServiceDefinition {
                 .handler(SagaMessaging.participant(JdbcInboxStore.of(TxRunner.of(context.dataSource()), context.schema()),
                         queue, context.bus(), REPLY_TOPIC, new PaymentParticipant(payments)))
                 .build();
-        AtomicReference<@Nullable SubscriptionHandle> handle = new AtomicReference<>();
-        context.component(LifecycleComponent.of(queue, () -> handle.set(context.bus().subscribe(commands)), () -> {
-            SubscriptionHandle h = handle.getAndSet(null);
-            if (h != null) {
-                h.close();
-            }
-        }));
+        ServiceMessaging.subscribe(context, commands);
 
         context.get("/payments/{orderId}", request -> {
             String orderId = request.pathParam("orderId");

@@ -1,18 +1,15 @@
 package dev.chassis.examples.shipping;
 
 import dev.chassis.core.bus.Subscription;
-import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.jdbc.TxRunner;
-import dev.chassis.core.lifecycle.LifecycleComponent;
 import dev.chassis.examples.support.ApiException;
 import dev.chassis.examples.support.JsonApi;
 import dev.chassis.examples.support.ServiceContext;
 import dev.chassis.examples.support.ServiceDefinition;
+import dev.chassis.examples.support.ServiceMessaging;
 import dev.chassis.messaging.inbox.InboxSchema;
 import dev.chassis.messaging.inbox.JdbcInboxStore;
 import dev.chassis.messaging.saga.SagaMessaging;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The shipping service: a participant of the order saga, subscribed to {@code shipping.*} commands
@@ -57,13 +54,7 @@ public final class ShippingService implements ServiceDefinition {
                 .handler(SagaMessaging.participant(JdbcInboxStore.of(TxRunner.of(context.dataSource()), context.schema()),
                         queue, context.bus(), REPLY_TOPIC, new ShippingParticipant(shipments)))
                 .build();
-        AtomicReference<@Nullable SubscriptionHandle> handle = new AtomicReference<>();
-        context.component(LifecycleComponent.of(queue, () -> handle.set(context.bus().subscribe(commands)), () -> {
-            SubscriptionHandle h = handle.getAndSet(null);
-            if (h != null) {
-                h.close();
-            }
-        }));
+        ServiceMessaging.subscribe(context, commands);
 
         context.get("/shipments/{orderId}", request -> {
             String orderId = request.pathParam("orderId");
