@@ -99,6 +99,13 @@ final class ShopWorld implements AutoCloseable {
         running.remove(service).shutdown();
     }
 
+    /** A bus of the test's own on the shared broker, to send commands and watch replies. */
+    InMemoryEventBus probe() {
+        InMemoryEventBus bus = InMemoryEventBus.create(b -> b.broker(broker));
+        buses.put("probe-" + buses.size(), bus);
+        return bus;
+    }
+
     RunningService service(String service) {
         return running.get(service);
     }
