@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The orders table, in a schema of the service's own. Every write is idempotent, since the order
@@ -95,16 +96,7 @@ public final class Orders {
      */
     public boolean confirm(OrderSagaData order) {
         requireNonNull(order, "order");
-        return tx.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema + ".orders SET status = 'CONFIRMED',"
-                    + " payment_id = ?, shipment_id = ?, updated_at = ? WHERE id = ? AND status = 'PENDING'")) {
-                ps.setString(1, order.paymentId());
-                ps.setString(2, order.shipmentId());
-                ps.setTimestamp(3, Timestamp.from(clock.instant()));
-                ps.setString(4, order.orderId());
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return settle(order.orderId(), OrderStatus.CONFIRMED, order.paymentId(), order.shipmentId());
     }
 
     /**
@@ -115,11 +107,19 @@ public final class Orders {
      */
     public boolean cancel(String orderId) {
         requireNonNull(orderId, "orderId");
+        return settle(orderId, OrderStatus.CANCELLED, null, null);
+    }
+
+    /** Moves a PENDING order to its final status; an order already settled is left as it is. */
+    private boolean settle(String orderId, OrderStatus status, @Nullable String paymentId, @Nullable String shipmentId) {
         return tx.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema + ".orders SET status = 'CANCELLED',"
-                    + " updated_at = ? WHERE id = ? AND status = 'PENDING'")) {
-                ps.setTimestamp(1, Timestamp.from(clock.instant()));
-                ps.setString(2, orderId);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema + ".orders SET status = ?,"
+                    + " payment_id = ?, shipment_id = ?, updated_at = ? WHERE id = ? AND status = 'PENDING'")) {
+                ps.setString(1, status.name());
+                ps.setString(2, paymentId);
+                ps.setString(3, shipmentId);
+                ps.setTimestamp(4, Timestamp.from(clock.instant()));
+                ps.setString(5, orderId);
                 return ps.executeUpdate() == 1;
             }
         });

@@ -28,7 +28,7 @@ class ParticipantsIT {
     private InMemoryEventBus probe;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         world = new ShopWorld(Map.of(), Map.of("PAYMENT_DECLINE_ABOVE", "100.00"));
         world.start(InventoryService.NAME);
         world.start(PaymentService.NAME);

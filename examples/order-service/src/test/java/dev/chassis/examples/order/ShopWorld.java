@@ -1,5 +1,9 @@
 package dev.chassis.examples.order;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.chassis.core.bus.EventBus;
+import dev.chassis.core.bus.RetryPolicy;
 import dev.chassis.core.json.JsonCodec;
 import dev.chassis.discovery.InMemoryServiceRegistry;
 import dev.chassis.examples.inventory.InventoryService;
@@ -12,6 +16,8 @@ import dev.chassis.examples.support.ServiceDependencies;
 import dev.chassis.examples.support.ServiceHost;
 import dev.chassis.messaging.InMemoryBroker;
 import dev.chassis.messaging.InMemoryEventBus;
+import dev.chassis.messaging.RabbitEventBus;
+import dev.chassis.messaging.saga.SagaMessaging;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +26,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,13 +34,15 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The four services of the order saga in this JVM, as the shop runs them: one in-memory broker,
- * each service on a bus of its own (so one can be stopped abruptly without the others), one
- * PostgreSQL schema per service, an HTTP API each. Schemas are removed on close.
+ * The four services of the order saga in this JVM, as the shop runs them: each service on a bus of
+ * its own (so one can be stopped abruptly without the others) over one in-memory broker or one
+ * RabbitMQ exchange, one PostgreSQL schema per service, an HTTP API each. Schemas (and RabbitMQ
+ * queues and exchanges) are removed on close.
  */
 final class ShopWorld implements AutoCloseable {
     static final String DATABASE_URL = System.getProperty("chassis.pg.url",
             "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    static final String RABBIT = System.getProperty("chassis.rabbit.uri", "amqp://guest:guest@127.0.0.1:5672/%2F");
     static final List<String> SERVICES = List.of(InventoryService.NAME, PaymentService.NAME, ShippingService.NAME,
             OrderService.NAME);
     private static final JsonCodec JSON = JsonCodec.defaults();
@@ -45,10 +54,20 @@ final class ShopWorld implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Map<String, String>> env = new HashMap<>();
     private final Map<String, RunningService> running = new LinkedHashMap<>();
-    private final Map<String, InMemoryEventBus> buses = new HashMap<>();
+    private final Map<String, EventBus> buses = new HashMap<>();
+    private final boolean rabbit;
 
-    /** A world whose services read the given variables besides their schema. */
-    ShopWorld(Map<String, String> orderEnv, Map<String, String> paymentEnv) {
+    /** A world on the in-memory broker whose services read the given variables besides their schema. */
+    ShopWorld(Map<String, String> orderEnv, Map<String, String> paymentEnv) throws Exception {
+        this(false, orderEnv, paymentEnv);
+    }
+
+    /** A world on RabbitMQ (an exchange of its own) or on the in-memory broker. */
+    ShopWorld(boolean rabbit, Map<String, String> orderEnv, Map<String, String> paymentEnv) throws Exception {
+        this.rabbit = rabbit;
+        if (rabbit) {
+            deleteTopology(); // the queue names are the services': no messages of an earlier run
+        }
         for (String service : SERVICES) {
             env.put(service, new HashMap<>(Map.of("DATABASE_SCHEMA", schema(service))));
         }
@@ -69,8 +88,7 @@ final class ShopWorld implements AutoCloseable {
 
     /** Starts (or restarts) a service on a new bus of the shared broker and on its schema. */
     RunningService start(String service) {
-        // a drain timeout of zero: stopping the bus abandons running handlers, as a crash would
-        InMemoryEventBus bus = InMemoryEventBus.create(b -> b.broker(broker).drainTimeout(Duration.ZERO));
+        EventBus bus = bus(service);
         buses.put(service, bus);
         RunningService started = ServiceHost.start(definition(service), ServiceDependencies.builder()
                 .bus(bus).registry(registry).dataSource(database.dataSource())
@@ -78,6 +96,23 @@ final class ShopWorld implements AutoCloseable {
                 .build());
         running.put(service, started);
         return started;
+    }
+
+    /**
+     * A bus for a service. In memory with a drain timeout of zero: stopping it abandons running
+     * handlers, as a crash would. On RabbitMQ, closing the connection returns unacknowledged
+     * messages to their queues.
+     */
+    private EventBus bus(String service) {
+        if (rabbit) {
+            return RabbitEventBus.builder().uri(RABBIT).exchange(exchange()).connectionName("it-" + id + "-" + service)
+                    .publishConfirmTimeout(Duration.ofSeconds(5)).recoveryInterval(Duration.ofMillis(500)).build();
+        }
+        return InMemoryEventBus.create(b -> b.broker(broker).drainTimeout(Duration.ZERO));
+    }
+
+    private String exchange() {
+        return "it." + id + ".shop";
     }
 
     private static ServiceDefinition definition(String service) {
@@ -99,7 +134,7 @@ final class ShopWorld implements AutoCloseable {
         running.remove(service).shutdown();
     }
 
-    /** A bus of the test's own on the shared broker, to send commands and watch replies. */
+    /** A bus of the test's own on the shared in-memory broker, to send commands and watch replies. */
     InMemoryEventBus probe() {
         InMemoryEventBus bus = InMemoryEventBus.create(b -> b.broker(broker));
         buses.put("probe-" + buses.size(), bus);
@@ -184,8 +219,11 @@ final class ShopWorld implements AutoCloseable {
         for (int i = names.size() - 1; i >= 0; i--) {
             running.remove(names.get(i)).shutdown();
         }
-        buses.values().forEach(InMemoryEventBus::close);
+        buses.values().forEach(EventBus::close);
         broker.close();
+        if (rabbit) {
+            deleteTopology();
+        }
         registry.close();
         try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement()) {
             for (String service : SERVICES) {
@@ -193,5 +231,37 @@ final class ShopWorld implements AutoCloseable {
             }
         }
         database.close();
+    }
+
+    /** The services' queues with their retry and dead-letter queues, and the exchanges. */
+    private void deleteTopology() throws Exception {
+        Map<String, RetryPolicy> queues = new HashMap<>();
+        for (String service : List.of(InventoryService.NAME, PaymentService.NAME, ShippingService.NAME)) {
+            queues.put(service + ".saga-commands", RetryPolicy.ofDefaults());
+        }
+        queues.put(OrderService.NAME + ".saga-replies", SagaMessaging.REPLY_RETRY);
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(RABBIT);
+        try (com.rabbitmq.client.Connection admin = factory.newConnection("it-" + id + "-admin")) {
+            List<String> names = new ArrayList<>();
+            for (Map.Entry<String, RetryPolicy> q : queues.entrySet()) {
+                names.add(q.getKey());
+                names.add(q.getKey() + ".dlq");
+                q.getValue().distinctDelays().forEach(d -> names.add(q.getKey() + ".retry." + d.toMillis() + "ms"));
+            }
+            for (String name : names) {
+                try (Channel channel = admin.createChannel()) {
+                    channel.queueDelete(name);
+                }
+            }
+            for (String name : queues.keySet()) {
+                try (Channel channel = admin.createChannel()) {
+                    channel.exchangeDelete(name + ".dlx");
+                }
+            }
+            try (Channel channel = admin.createChannel()) {
+                channel.exchangeDelete(exchange());
+            }
+        }
     }
 }
