@@ -10,6 +10,8 @@ import dev.chassis.messaging.saga.SagaParticipantHandler;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The inventory's part in the order saga: {@code inventory.reserve} holds an order's units (or
@@ -20,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 final class InventoryParticipant implements SagaParticipantHandler {
     static final String RESERVE = "inventory.reserve";
     static final String RELEASE = "inventory.release";
+    private static final Logger log = LoggerFactory.getLogger(InventoryParticipant.class);
     private static final String SOURCE = "/inventory-service";
 
     private final Inventory inventory;
@@ -46,6 +49,7 @@ final class InventoryParticipant implements SagaParticipantHandler {
                 case RELEASE -> inventory.release(tx.connection(), body.orderId());
                 default -> throw unknown(command);
             };
+            log.info("{} for order {}: {}", command.type(), body.orderId(), reservation.status());
         } else {
             reservation = inventory.find(tx.connection(), body.orderId()).orElseThrow(() -> new IllegalStateException(
                     "command " + command.id() + " was handled, but order " + body.orderId() + " has no reservation"));

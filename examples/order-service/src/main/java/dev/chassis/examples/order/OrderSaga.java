@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The order saga, {@value #TYPE} version 1:
@@ -35,6 +37,7 @@ public final class OrderSaga {
     public static final String TYPE = "order-saga";
     /** The topic every participant replies on. */
     public static final String REPLY_TOPIC = "order-saga.reply";
+    private static final Logger log = LoggerFactory.getLogger(OrderSaga.class);
 
     private OrderSaga() {
     }
@@ -65,11 +68,16 @@ public final class OrderSaga {
                 .version(1)
                 .step("create-order", step -> step
                         .action(SagaAction.call((order, key) -> {
-                            orders.create(order);
+                            if (orders.create(order)) {
+                                log.info("order {} placed by {}: total {}", order.orderId(), order.customerId(),
+                                        order.total());
+                            }
                             return order;
                         }))
                         .compensation(SagaAction.call((order, key) -> {
-                            orders.cancel(order.orderId());
+                            if (orders.cancel(order.orderId())) {
+                                log.info("order {} cancelled", order.orderId());
+                            }
                             return order;
                         }))
                         .retry(retry))
@@ -99,7 +107,10 @@ public final class OrderSaga {
                         .timeout(timeout).retry(retry))
                 .step("confirm-order", step -> step
                         .action(SagaAction.call((order, key) -> {
-                            orders.confirm(order);
+                            if (orders.confirm(order)) {
+                                log.info("order {} confirmed: payment {}, shipment {}", order.orderId(),
+                                        order.paymentId(), order.shipmentId());
+                            }
                             return order;
                         }))
                         .retry(retry))

@@ -10,6 +10,8 @@ import dev.chassis.messaging.saga.SagaParticipantHandler;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The payment service's part in the order saga: {@code payment.process} charges an order (or
@@ -20,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 final class PaymentParticipant implements SagaParticipantHandler {
     static final String PROCESS = "payment.process";
     static final String REFUND = "payment.refund";
+    private static final Logger log = LoggerFactory.getLogger(PaymentParticipant.class);
     private static final String SOURCE = "/payment-service";
 
     private final Payments payments;
@@ -47,6 +50,7 @@ final class PaymentParticipant implements SagaParticipantHandler {
                 default -> throw new NonRetryableException("the payment service handles " + PROCESS + " and " + REFUND
                         + ", not " + command.type() + " (envelope " + command.id() + ")");
             };
+            log.info("{} for order {}: {}", command.type(), body.orderId(), payment.status());
         } else {
             payment = payments.find(tx.connection(), body.orderId()).orElseThrow(() -> new IllegalStateException(
                     "command " + command.id() + " was handled, but order " + body.orderId() + " has no payment"));

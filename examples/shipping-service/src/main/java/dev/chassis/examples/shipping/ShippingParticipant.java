@@ -10,6 +10,8 @@ import dev.chassis.messaging.saga.SagaParticipantHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shipping service's part in the order saga: {@code shipping.schedule} schedules an order's
@@ -19,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 final class ShippingParticipant implements SagaParticipantHandler {
     static final String SCHEDULE = "shipping.schedule";
     static final String CANCEL = "shipping.cancel";
+    private static final Logger log = LoggerFactory.getLogger(ShippingParticipant.class);
     private static final String SOURCE = "/shipping-service";
 
     private final Shipments shipments;
@@ -45,6 +48,7 @@ final class ShippingParticipant implements SagaParticipantHandler {
                 default -> throw new NonRetryableException("the shipping service handles " + SCHEDULE + " and "
                         + CANCEL + ", not " + command.type() + " (envelope " + command.id() + ")");
             };
+            log.info("{} for order {}: {}", command.type(), body.orderId(), shipment.status());
         } else {
             shipment = shipments.find(tx.connection(), body.orderId()).orElseThrow(() -> new IllegalStateException(
                     "command " + command.id() + " was handled, but order " + body.orderId() + " has no shipment"));
