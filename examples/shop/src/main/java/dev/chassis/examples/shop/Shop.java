@@ -1,57 +1,84 @@
 package dev.chassis.examples.shop;
 
+import dev.chassis.core.ChassisException;
 import dev.chassis.core.config.Config;
 import dev.chassis.core.config.ConfigException;
+import dev.chassis.core.lifecycle.ShutdownReport;
+import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the example system in one JVM on the embedded defaults and walks through a scripted scenario,
- * printing what happens. With {@code --once} it exits after the scenario; otherwise it keeps serving
- * the admin endpoints until Ctrl-C (SIGTERM), then shuts down gracefully.
+ * Runs the example system in one JVM on embedded defaults — in-memory event bus and registry, a
+ * PostgreSQL database per service (see {@link ShopDatabases}) — walks through a scripted scenario over
+ * HTTP, printing each step, and then keeps serving until Ctrl-C (SIGTERM), or exits with
+ * {@code --once}. Either way the services shut down gracefully.
  */
 public final class Shop {
     private Shop() {
     }
 
     /**
-     * Starts the demo.
+     * Starts the shop.
      *
      * @param args {@code --once} to exit after the scenario
      * @throws Exception if the scenario fails
      */
     public static void main(String[] args) throws Exception {
-        List<String> arguments = List.of(args);
-        for (String arg : arguments) {
+        for (String arg : args) {
             if (!arg.equals("--once")) {
                 System.err.println("unknown argument '" + arg + "'; usage: shop [--once]");
                 System.exit(2);
             }
         }
-        boolean once = arguments.contains("--once");
-        Config config;
+        boolean once = List.of(args).contains("--once");
+        ShopSystem system;
         try {
-            config = ShopDemo.config(System.getenv(), System.getProperties());
+            system = ShopSystem.start(config(System.getenv(), System.getProperties()));
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
-        }
-        ShopDemo demo = new ShopDemo(config, System.out, once);
-        CountDownLatch stopped = new CountDownLatch(1);
-        // installed first, so a SIGTERM in the middle of the scenario still shuts down gracefully
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            demo.shutdown();
-            stopped.countDown();
-        }, "shop-shutdown"));
-        demo.runScenario();
-        if (once) {
-            demo.shutdown();
+        } catch (ChassisException e) {
+            System.err.println("the shop cannot start: " + e.getMessage());
+            System.exit(1);
             return;
         }
+        CountDownLatch stopped = new CountDownLatch(1);
+        // installed first, so that a SIGTERM in the middle of the scenario still shuts down gracefully
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop(system, System.out);
+            stopped.countDown();
+        }, "shop-shutdown"));
+        System.out.println("Chassis shop demo — the example services in one JVM");
         System.out.println();
-        System.out.println("Serving the admin endpoints on http://localhost:" + demo.adminPort()
-                + " (/health, /ready, /chassis/config, /chassis/resilience, /chassis). Ctrl-C to stop.");
+        new ShopScenario(System.out, Endpoints.direct(system)).run(system);
+        if (once) {
+            System.exit(0); // runs the shutdown hook
+        }
+        System.out.println();
+        System.out.println("Serving; Ctrl-C to stop.");
+        system.services().values().forEach(s -> System.out.println("    " + s.name() + " on " + s.uri()
+                + " (/health, /ready, /chassis)"));
         stopped.await();
+    }
+
+    /** The shop's configuration: the database keys; everything else has its embedded default. */
+    static Config config(Map<String, String> env, Properties systemProperties) {
+        return Config.builder().env(env).systemProperties(systemProperties)
+                .declare(ShopDatabases.keys(ShopSystem.names())).build();
+    }
+
+    /** Shuts the services down and prints what each shutdown step did. */
+    static void stop(ShopSystem system, PrintStream out) {
+        system.close();
+        out.println();
+        out.println("graceful shutdown:");
+        for (ShutdownReport report : system.shutdownReports()) {
+            out.println("    " + report.steps().stream().map(s -> s.phase() + ":" + s.name() + "=" + s.outcome()).toList()
+                    + " in " + report.took().toMillis() + " ms");
+        }
     }
 }
