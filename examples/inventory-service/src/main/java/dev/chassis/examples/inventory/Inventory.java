@@ -2,6 +2,7 @@ package dev.chassis.examples.inventory;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chassis.core.RetryableException;
 import dev.chassis.core.jdbc.SchemaScripts;
 import dev.chassis.core.jdbc.TxRunner;
 import dev.chassis.core.json.JsonCodec;
@@ -138,6 +139,7 @@ public final class Inventory {
      * @param lines what to reserve; lines of the same SKU are added up
      * @return the reservation: RESERVED, or REJECTED naming each SKU short of units
      * @throws SQLException if the database fails
+     * @throws RetryableException if a release of the same order committed meanwhile: roll back and retry
      */
     public Reservation reserve(Connection connection, String orderId, List<StockLine> lines) throws SQLException {
         Optional<Reservation> existing = find(connection, orderId, true);
@@ -177,6 +179,7 @@ public final class Inventory {
      * @param orderId the order
      * @return the reservation afterwards: RELEASED, or REJECTED as it was
      * @throws SQLException if the database fails
+     * @throws RetryableException if a reservation of the same order committed meanwhile: roll back and retry
      */
     public Reservation release(Connection connection, String orderId) throws SQLException {
         Optional<Reservation> existing = find(connection, orderId, true);
@@ -248,7 +251,8 @@ public final class Inventory {
 
     private void insert(Connection c, Reservation r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".reservations(order_id, status,"
-                + " lines, reason, created_at, updated_at) VALUES (?, ?, ?::jsonb, ?, ?, ?)")) {
+                + " lines, reason, created_at, updated_at) VALUES (?, ?, ?::jsonb, ?, ?, ?)"
+                + " ON CONFLICT (order_id) DO NOTHING")) {
             Timestamp now = now();
             ps.setString(1, r.orderId());
             ps.setString(2, r.status().name());
@@ -256,8 +260,18 @@ public final class Inventory {
             ps.setString(4, r.reason());
             ps.setTimestamp(5, now);
             ps.setTimestamp(6, now);
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 0) {
+                throw concurrent(r.orderId());
+            }
         }
+    }
+
+    /**
+     * Another command for the same order (a reservation racing its release) committed first; the
+     * transaction rolls back, and the redelivered command finds that row.
+     */
+    private static RetryableException concurrent(String orderId) {
+        return new RetryableException("a concurrent command for order " + orderId + " committed first; retry");
     }
 
     private Timestamp now() {

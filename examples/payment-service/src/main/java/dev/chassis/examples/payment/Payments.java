@@ -2,6 +2,7 @@ package dev.chassis.examples.payment;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chassis.core.RetryableException;
 import dev.chassis.core.jdbc.SchemaScripts;
 import dev.chassis.core.jdbc.TxRunner;
 import java.math.BigDecimal;
@@ -100,6 +101,7 @@ public final class Payments {
      * @param amount how much, positive
      * @return the payment: CHARGED, or DECLINED with the reason
      * @throws SQLException if the database fails
+     * @throws dev.chassis.core.RetryableException if a refund of the same order committed meanwhile: roll back and retry
      */
     public Payment charge(Connection connection, String orderId, String customerId, BigDecimal amount)
             throws SQLException {
@@ -113,7 +115,7 @@ public final class Payments {
                 : new Payment(orderId, Payment.Status.CHARGED, "pay-" + orderId, amount, null);
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".payments(order_id,"
                 + " payment_id, customer_id, amount, status, reason, created_at, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING")) {
             Timestamp now = Timestamp.from(clock.instant());
             ps.setString(1, orderId);
             ps.setString(2, payment.paymentId());
@@ -123,7 +125,7 @@ public final class Payments {
             ps.setString(6, payment.reason());
             ps.setTimestamp(7, now);
             ps.setTimestamp(8, now);
-            ps.executeUpdate();
+            insertedOrRetry(ps, orderId);
         }
         return payment;
     }
@@ -136,17 +138,18 @@ public final class Payments {
      * @param orderId the order
      * @return the payment afterwards: REFUNDED, or DECLINED as it was
      * @throws SQLException if the database fails
+     * @throws dev.chassis.core.RetryableException if a charge of the same order committed meanwhile: roll back and retry
      */
     public Payment refund(Connection connection, String orderId) throws SQLException {
         Optional<Payment> existing = find(connection, orderId, true);
         Timestamp now = Timestamp.from(clock.instant());
         if (existing.isEmpty()) {
             try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".payments(order_id,"
-                    + " status, created_at, updated_at) VALUES (?, 'REFUNDED', ?, ?)")) {
+                    + " status, created_at, updated_at) VALUES (?, 'REFUNDED', ?, ?) ON CONFLICT (order_id) DO NOTHING")) {
                 ps.setString(1, orderId);
                 ps.setTimestamp(2, now);
                 ps.setTimestamp(3, now);
-                ps.executeUpdate();
+                insertedOrRetry(ps, orderId);
             }
             return new Payment(orderId, Payment.Status.REFUNDED, null, null, null);
         }
@@ -161,6 +164,17 @@ public final class Payments {
             ps.executeUpdate();
         }
         return new Payment(orderId, Payment.Status.REFUNDED, payment.paymentId(), payment.amount(), null);
+    }
+
+    /**
+     * Runs an insert that does nothing on conflict. Nothing inserted means a charge and a refund of
+     * the same order raced and the other committed first: the transaction rolls back, and the
+     * redelivered command finds that row.
+     */
+    private static void insertedOrRetry(PreparedStatement insert, String orderId) throws SQLException {
+        if (insert.executeUpdate() == 0) {
+            throw new RetryableException("a concurrent command for order " + orderId + " committed first; retry");
+        }
     }
 
     /** The payment of an order, read in the caller's transaction. */

@@ -2,6 +2,7 @@ package dev.chassis.examples.shipping;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chassis.core.RetryableException;
 import dev.chassis.core.jdbc.SchemaScripts;
 import dev.chassis.core.jdbc.TxRunner;
 import java.sql.Connection;
@@ -89,6 +90,7 @@ public final class Shipments {
      * @param address where it goes
      * @return the shipment
      * @throws SQLException if the database fails
+     * @throws RetryableException if a cancellation of the same order committed meanwhile: roll back and retry
      */
     public Shipment schedule(Connection connection, String orderId, String address) throws SQLException {
         Optional<Shipment> existing = find(connection, orderId, true);
@@ -98,7 +100,8 @@ public final class Shipments {
         Shipment shipment = new Shipment(orderId, Shipment.Status.SCHEDULED, "ship-" + orderId, address,
                 nextWorkingDay(LocalDate.now(clock)));
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + schema + ".shipments(order_id,"
-                + " shipment_id, address, status, ships_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " shipment_id, address, status, ships_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (order_id) DO NOTHING")) {
             Timestamp now = Timestamp.from(clock.instant());
             ps.setString(1, orderId);
             ps.setString(2, shipment.shipmentId());
@@ -107,7 +110,9 @@ public final class Shipments {
             ps.setDate(5, Date.valueOf(requireNonNull(shipment.shipsOn())));
             ps.setTimestamp(6, now);
             ps.setTimestamp(7, now);
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 0) {
+                throw concurrent(orderId);
+            }
         }
         return shipment;
     }
@@ -120,6 +125,7 @@ public final class Shipments {
      * @param orderId the order
      * @return the shipment afterwards, CANCELLED
      * @throws SQLException if the database fails
+     * @throws RetryableException if a scheduling of the same order committed meanwhile: roll back and retry
      */
     public Shipment cancel(Connection connection, String orderId) throws SQLException {
         Optional<Shipment> existing = find(connection, orderId, true);
@@ -128,17 +134,27 @@ public final class Shipments {
                 ? "UPDATE " + schema + ".shipments SET status = 'CANCELLED', updated_at = ?"
                         + " WHERE order_id = ?"
                 : "INSERT INTO " + schema + ".shipments(updated_at, order_id, status, created_at)"
-                        + " VALUES (?, ?, 'CANCELLED', ?)";
+                        + " VALUES (?, ?, 'CANCELLED', ?) ON CONFLICT (order_id) DO NOTHING";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setTimestamp(1, now);
             ps.setString(2, orderId);
             if (existing.isEmpty()) {
                 ps.setTimestamp(3, now);
             }
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 0) {
+                throw concurrent(orderId);
+            }
         }
         return existing.map(s -> new Shipment(orderId, Shipment.Status.CANCELLED, s.shipmentId(), s.address(),
                 s.shipsOn())).orElseGet(() -> new Shipment(orderId, Shipment.Status.CANCELLED, null, null, null));
+    }
+
+    /**
+     * A scheduling and a cancellation of the same order raced and the other committed first; the
+     * transaction rolls back, and the redelivered command finds that row.
+     */
+    private static RetryableException concurrent(String orderId) {
+        return new RetryableException("a concurrent command for order " + orderId + " committed first; retry");
     }
 
     /** The shipment of an order, read in the caller's transaction. */
