@@ -36,9 +36,16 @@ final class PrometheusTextParser {
                     .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(including.entrySet()))
                     .toList();
             if (matching.size() != 1) {
-                throw new AssertionError(matching.size() + " samples " + name + including + " in " + samples);
+                throw new AssertionError(matching.size() + " samples " + name + " with " + including + ", expected 1");
             }
             return matching.get(0).value();
+        }
+
+        /** The sum of the samples with this name whose labels include the given ones; 0 if none. */
+        double sum(String name, Map<String, String> including) {
+            return samples.stream()
+                    .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(including.entrySet()))
+                    .mapToDouble(Sample::value).sum();
         }
     }
 
