@@ -50,19 +50,25 @@ final class TelemetrySettings {
 
     Attributes resourceAttributes() {
         AttributesBuilder attributes = Attributes.builder();
-        String raw = get("OTEL_RESOURCE_ATTRIBUTES");
+        pairs(get("OTEL_RESOURCE_ATTRIBUTES"), "OTEL_RESOURCE_ATTRIBUTES").forEach(attributes::put);
+        return attributes.build();
+    }
+
+    /** {@code key=value,key=value} with percent-decoded values, in order; empty for {@code null}. */
+    private static Map<String, String> pairs(@Nullable String raw, String variable) {
+        Map<String, String> parsed = new LinkedHashMap<>();
         if (raw == null) {
-            return attributes.build();
+            return parsed;
         }
         for (String pair : raw.split(",")) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw invalid("OTEL_RESOURCE_ATTRIBUTES", "a comma-separated list of key=value pairs");
+                throw invalid(variable, "a comma-separated list of key=value pairs");
             }
-            attributes.put(pair.substring(0, eq).strip(),
+            parsed.put(pair.substring(0, eq).strip(),
                     URLDecoder.decode(pair.substring(eq + 1).strip(), StandardCharsets.UTF_8));
         }
-        return attributes.build();
+        return parsed;
     }
 
     List<SpanExporter> exporters() {
@@ -161,19 +167,7 @@ final class TelemetrySettings {
 
     /** The headers of the signal's variable, else of the general one, percent-decoded. */
     Map<String, String> otlpHeaders(String signal) {
-        String headers = signalOrGeneral(signal, "HEADERS");
-        Map<String, String> parsed = new LinkedHashMap<>();
-        if (headers != null) {
-            for (String pair : headers.split(",")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw invalid("OTEL_EXPORTER_OTLP_HEADERS", "a comma-separated list of key=value pairs");
-                }
-                parsed.put(pair.substring(0, eq).strip(),
-                        URLDecoder.decode(pair.substring(eq + 1).strip(), StandardCharsets.UTF_8));
-            }
-        }
-        return parsed;
+        return pairs(signalOrGeneral(signal, "HEADERS"), "OTEL_EXPORTER_OTLP_HEADERS");
     }
 
     private @Nullable Duration otlpTimeout(String signal) {

@@ -10,6 +10,7 @@ import dev.chassis.core.bus.RetryPolicy;
 import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.resilience.CircuitBreaker;
+import dev.chassis.core.resilience.CircuitBreakerConfig;
 import dev.chassis.core.resilience.CircuitBreakerRegistry;
 import dev.chassis.core.resilience.CircuitOpenException;
 import dev.chassis.core.resilience.Resilience;
@@ -81,10 +82,14 @@ class MetricsRouteTest {
         HttpResponse<String> first = scrape();
         publish("b");
         publish("bad");
-        CircuitBreaker payments = breakers.circuitBreaker("payments");
-        open(payments);
-        assertThatThrownBy(() -> Resilience.builder("payments").circuitBreaker(payments).build().call(() -> "paid"))
-                .isInstanceOf(CircuitOpenException.class);
+        CircuitBreaker payments = breakers.circuitBreaker("payments",
+                CircuitBreakerConfig.builder().minimumCalls(1).slidingWindowSize(1).build());
+        Resilience charge = Resilience.builder("payments").circuitBreaker(payments).build();
+        String declined = charge.call(() -> {
+            throw new IllegalStateException("gateway down");
+        }, failure -> "declined");
+        assertThat(declined).isEqualTo("declined");
+        assertThatThrownBy(() -> charge.call(() -> "paid")).isInstanceOf(CircuitOpenException.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> consumed(parsedScrape()) == 4);
         HttpResponse<String> second = scrape();
 
@@ -140,15 +145,6 @@ class MetricsRouteTest {
 
     private void publish(String text) {
         bus.publish("order.placed", envelope(text)).toCompletableFuture().join();
-    }
-
-    private static void open(CircuitBreaker breaker) {
-        Resilience policy = Resilience.builder(breaker.name()).circuitBreaker(breaker).build();
-        for (int i = 0; i < breaker.config().minimumCalls(); i++) {
-            policy.call(() -> {
-                throw new IllegalStateException("down");
-            }, failure -> "ignored");
-        }
     }
 
     private static Envelope envelope(String text) {

@@ -108,33 +108,33 @@ public final class MessageMetrics {
     static void published(OpenTelemetry telemetry, String system, String destination, long startNanos,
             @Nullable Throwable failure) {
         Instruments instruments = instruments(telemetry);
-        AttributesBuilder b = Attributes.builder()
-                .put(MessageSpans.SYSTEM, system)
-                .put(MessageSpans.DESTINATION, destination)
-                .put(MessageSpans.OPERATION_NAME, "publish");
-        if (failure != null) {
-            b.put(MessageSpans.ERROR_TYPE, failure.getClass().getName());
-        }
-        Attributes attributes = b.build();
-        instruments.sent.add(1, attributes);
-        instruments.operationDuration.record(seconds(startNanos), attributes);
+        AttributesBuilder b = operation(system, destination, "publish");
+        record(instruments.sent, instruments.operationDuration, b, startNanos, failure);
     }
 
     /** Records one handler invocation: a consumed message and the processing duration. */
     static void processed(OpenTelemetry telemetry, String system, String destination, String queue, long startNanos,
             @Nullable Throwable failure) {
         Instruments instruments = instruments(telemetry);
-        AttributesBuilder b = Attributes.builder()
+        AttributesBuilder b = operation(system, destination, "process").put(MessageSpans.SUBSCRIPTION, queue);
+        record(instruments.consumed, instruments.processDuration, b, startNanos, failure);
+    }
+
+    private static AttributesBuilder operation(String system, String destination, String operation) {
+        return Attributes.builder()
                 .put(MessageSpans.SYSTEM, system)
                 .put(MessageSpans.DESTINATION, destination)
-                .put(MessageSpans.SUBSCRIPTION, queue)
-                .put(MessageSpans.OPERATION_NAME, "process");
+                .put(MessageSpans.OPERATION_NAME, operation);
+    }
+
+    private static void record(LongCounter messages, DoubleHistogram duration, AttributesBuilder b, long startNanos,
+            @Nullable Throwable failure) {
         if (failure != null) {
             b.put(MessageSpans.ERROR_TYPE, failure.getClass().getName());
         }
         Attributes attributes = b.build();
-        instruments.consumed.add(1, attributes);
-        instruments.processDuration.record(seconds(startNanos), attributes);
+        messages.add(1, attributes);
+        duration.record((System.nanoTime() - startNanos) / 1e9, attributes);
     }
 
     private static AttributesBuilder queueAttributes(String system, String queue, String errorType) {
@@ -142,10 +142,6 @@ public final class MessageMetrics {
                 .put(MessageSpans.SYSTEM, requireNonNull(system, "system"))
                 .put(MessageSpans.SUBSCRIPTION, requireNonNull(queue, "queue"))
                 .put(MessageSpans.ERROR_TYPE, errorType);
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
     }
 
     private static Instruments instruments(OpenTelemetry telemetry) {
