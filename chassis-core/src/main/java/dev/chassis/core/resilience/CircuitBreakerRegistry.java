@@ -109,7 +109,7 @@ public final class CircuitBreakerRegistry {
         requireNonNull(config, "config");
         CircuitBreaker breaker = breakers.computeIfAbsent(name, n -> {
             CircuitBreaker created = CircuitBreaker.of(n, config, clock);
-            created.events().addListener(instruments);
+            instruments.observe(created);
             return created;
         });
         if (!breaker.config().equals(config)) {
