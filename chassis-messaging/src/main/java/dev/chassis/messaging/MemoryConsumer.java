@@ -2,6 +2,7 @@ package dev.chassis.messaging;
 
 import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.bus.MessageCorrelation;
+import dev.chassis.core.bus.MessageMetrics;
 import dev.chassis.core.bus.DeadLetter;
 import dev.chassis.core.bus.Delivery;
 import dev.chassis.core.bus.RetryPolicy;
@@ -199,6 +200,7 @@ final class MemoryConsumer implements SubscriptionHandle {
         } catch (RuntimeException undecodable) {
             if (f.settled.compareAndSet(false, true)) {
                 deadLetter(m, null, undecodable);
+                MessageMetrics.undecodable(telemetry.get(), InMemoryEventBus.SYSTEM, queue.name, undecodable);
             }
             return;
         }
@@ -215,7 +217,9 @@ final class MemoryConsumer implements SubscriptionHandle {
         RetryPolicy retry = subscription.retry();
         if (failure instanceof NonRetryableException || m.attempt() >= retry.maxAttempts()) {
             deadLetter(m, envelope, failure);
+            MessageMetrics.deadLettered(telemetry.get(), InMemoryEventBus.SYSTEM, queue.name, failure);
         } else {
+            MessageMetrics.retried(telemetry.get(), InMemoryEventBus.SYSTEM, queue.name, failure);
             int next = m.attempt() + 1;
             MemoryMessage again = m.withAttempt(next);
             broker.schedule(() -> queue.enqueue(again), retry.delayBefore(next));

@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RabbitEventBus implements EventBus {
     /** The {@code messaging.system} of its spans. */
-    private static final String SYSTEM = "rabbitmq";
+    static final String SYSTEM = "rabbitmq";
     private static final Logger LOG = LoggerFactory.getLogger(RabbitEventBus.class);
 
     /** The kind of queue a bus declares for subscriptions, their retries and dead letters. */
@@ -271,7 +271,7 @@ public final class RabbitEventBus implements EventBus {
     }
 
     /** The configured OpenTelemetry, else the global one, looked up late so it may be registered after the bus is built. */
-    private OpenTelemetry telemetry() {
+    OpenTelemetry telemetry() {
         OpenTelemetry configured = config.openTelemetry;
         return configured != null ? configured : GlobalOpenTelemetry.getOrNoop();
     }

@@ -9,6 +9,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.bus.Delivery;
 import dev.chassis.core.bus.Headers;
+import dev.chassis.core.bus.MessageMetrics;
 import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.bus.SubscriptionHandle;
 import java.io.IOException;
@@ -297,7 +298,11 @@ final class RabbitSubscriber implements SubscriptionHandle {
         } catch (RuntimeException e) {
             LOG.warn("undecodable message {} on '{}' goes to the dead-letter queue: {}", props.getMessageId(), sub.queue(),
                     abbreviate(String.valueOf(e.getMessage())));
-            forward(ch, tag, bus.deadLetter(sub.queue(), topic, props, body, e, attempt));
+            boolean parked = bus.deadLetter(sub.queue(), topic, props, body, e, attempt);
+            if (parked) {
+                MessageMetrics.undecodable(bus.telemetry(), RabbitEventBus.SYSTEM, sub.queue(), e);
+            }
+            forward(ch, tag, parked);
             return;
         }
         Delivery delivery = new Delivery(envelope, topic, sub.queue(), attempt, amqp.isRedeliver());
@@ -310,11 +315,19 @@ final class RabbitSubscriber implements SubscriptionHandle {
             if (e instanceof NonRetryableException || attempt >= sub.retry().maxAttempts()) {
                 LOG.warn("message {} on '{}' dead-lettered after attempt {}: {}", envelope.id(), sub.queue(), attempt,
                         abbreviate(e.toString()));
-                forward(ch, tag, bus.deadLetter(sub.queue(), topic, props, body, e, attempt));
+                boolean parked = bus.deadLetter(sub.queue(), topic, props, body, e, attempt);
+                if (parked) {
+                    MessageMetrics.deadLettered(bus.telemetry(), RabbitEventBus.SYSTEM, sub.queue(), e);
+                }
+                forward(ch, tag, parked);
             } else {
                 Duration delay = sub.retry().delayBefore(attempt + 1);
                 LOG.debug("message {} on '{}' failed attempt {}, retrying in {}", envelope.id(), sub.queue(), attempt, delay);
-                forward(ch, tag, bus.retry(sub.queue(), topic, props, body, attempt + 1, delay));
+                boolean scheduled = bus.retry(sub.queue(), topic, props, body, attempt + 1, delay);
+                if (scheduled) {
+                    MessageMetrics.retried(bus.telemetry(), RabbitEventBus.SYSTEM, sub.queue(), e);
+                }
+                forward(ch, tag, scheduled);
             }
             return;
         }

@@ -2,15 +2,23 @@ package dev.chassis.observability;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.chassis.core.admin.AdminResponse;
+import dev.chassis.core.admin.AdminRoute;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.OpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.SdkMeterProviderBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
@@ -36,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p>What is set up: a resource with {@code service.name} and {@code OTEL_RESOURCE_ATTRIBUTES}; one
  * batch span processor per exporter ({@code otlp} over HTTP/protobuf by default, {@code logging},
  * {@code none}); the sampler ({@code parentbased_always_on} by default); and the W3C trace-context
- * and baggage propagators. {@link #close()} flushes what is buffered and shuts the exporters down.
- * Metrics and log export are not configured yet.
+ * and baggage propagators; a meter provider with the readers of {@code OTEL_METRICS_EXPORTER}
+ * ({@code prometheus} by default: metrics are collected when {@link #metricsRoute()} is scraped;
+ * {@code otlp} pushes them). {@link #close()} flushes what is buffered and shuts the exporters
+ * down. Log export is not configured.
  *
  * <p>Instances are thread-safe and intended to be shared: create one per service at start-up and
  * close it last.
@@ -58,12 +68,20 @@ public final class Telemetry implements AutoCloseable {
 
     private final OpenTelemetry openTelemetry;
     private final @Nullable SdkTracerProvider tracerProvider;
+    private final @Nullable SdkMeterProvider meterProvider;
+    private final @Nullable PrometheusReader prometheus;
+    private final Resource resource;
     private final String serviceName;
     private final AtomicBoolean shutDown = new AtomicBoolean();
 
-    private Telemetry(OpenTelemetry openTelemetry, @Nullable SdkTracerProvider tracerProvider, String serviceName) {
+    private Telemetry(OpenTelemetry openTelemetry, @Nullable SdkTracerProvider tracerProvider,
+            @Nullable SdkMeterProvider meterProvider, @Nullable PrometheusReader prometheus, Resource resource,
+            String serviceName) {
         this.openTelemetry = openTelemetry;
         this.tracerProvider = tracerProvider;
+        this.meterProvider = meterProvider;
+        this.prometheus = prometheus;
+        this.resource = resource;
         this.serviceName = serviceName;
     }
 
@@ -74,7 +92,7 @@ public final class Telemetry implements AutoCloseable {
      * @return a no-op telemetry; closing it does nothing
      */
     public static Telemetry noop() {
-        return new Telemetry(OpenTelemetry.noop(), null, DEFAULT_SERVICE_NAME);
+        return new Telemetry(OpenTelemetry.noop(), null, null, null, Resource.empty(), DEFAULT_SERVICE_NAME);
     }
 
     /**
@@ -130,6 +148,35 @@ public final class Telemetry implements AutoCloseable {
     }
 
     /**
+     * A meter for one instrumentation scope.
+     *
+     * @param instrumentationScope the name of the instrumented component, e.g. {@code "orders"}
+     * @return the meter; a no-op one when metrics are off
+     */
+    public Meter meter(String instrumentationScope) {
+        return openTelemetry.getMeter(requireNonNull(instrumentationScope, "instrumentationScope"));
+    }
+
+    /**
+     * The admin route {@code GET /metrics}: every metric recorded through {@link #openTelemetry()} in
+     * the Prometheus text format 0.0.4 ({@code text/plain; version=0.0.4; charset=utf-8}), collected
+     * at each request. Counters get a {@code _total} suffix, durations in seconds a
+     * {@code _seconds} one, and dots in names become underscores, e.g.
+     * {@code messaging_client_sent_messages_total}. The body is empty when {@code prometheus} is not
+     * among the metrics exporters.
+     *
+     * <pre>{@code
+     * AdminServer admin = AdminServer.builder().route(telemetry.metricsRoute()).build().start();
+     * }</pre>
+     *
+     * @return the route
+     */
+    public AdminRoute metricsRoute() {
+        return AdminRoute.get("/metrics", request -> AdminResponse.text(200, PrometheusText.CONTENT_TYPE,
+                prometheus == null ? "" : PrometheusText.write(prometheus.collect(), resource)));
+    }
+
+    /**
      * The propagator for HTTP headers and message properties: W3C trace context and baggage by default.
      *
      * @return the text map propagator
@@ -157,18 +204,28 @@ public final class Telemetry implements AutoCloseable {
     }
 
     /**
-     * Exports every ended span still buffered, waiting up to the timeout.
+     * Exports every ended span still buffered, and the metrics of push exporters, waiting up to the
+     * timeout.
      *
      * @param timeout how long to wait
      * @return {@code true} if everything was exported in time (always for a no-op)
      */
     public boolean flush(Duration timeout) {
         requireNonNull(timeout, "timeout");
-        if (tracerProvider == null) {
-            return true;
+        return join(tracerProvider == null ? null : tracerProvider.forceFlush(),
+                meterProvider == null ? null : meterProvider.forceFlush(), timeout);
+    }
+
+    private static boolean join(@Nullable CompletableResultCode traces, @Nullable CompletableResultCode metrics,
+            Duration timeout) {
+        List<CompletableResultCode> all = new ArrayList<>(2);
+        if (traces != null) {
+            all.add(traces);
         }
-        var result = tracerProvider.forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return result.isSuccess();
+        if (metrics != null) {
+            all.add(metrics);
+        }
+        return CompletableResultCode.ofAll(all).join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
     }
 
     /**
@@ -183,11 +240,11 @@ public final class Telemetry implements AutoCloseable {
         if (tracerProvider == null || !shutDown.compareAndSet(false, true)) {
             return true;
         }
-        var result = tracerProvider.shutdown().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (!result.isSuccess()) {
-            log.warn("telemetry shutdown did not complete within {}; some spans may be lost", timeout);
+        boolean done = join(tracerProvider.shutdown(), meterProvider == null ? null : meterProvider.shutdown(), timeout);
+        if (!done) {
+            log.warn("telemetry shutdown did not complete within {}; some spans or metrics may be lost", timeout);
         }
-        return result.isSuccess();
+        return done;
     }
 
     /** {@link #shutdown(Duration)} with a 10-second timeout. */
@@ -219,7 +276,11 @@ public final class Telemetry implements AutoCloseable {
          * {@code OTEL_TRACES_SAMPLER}, {@code OTEL_TRACES_SAMPLER_ARG}, {@code OTEL_PROPAGATORS}
          * ({@code tracecontext,baggage}), {@code OTEL_BSP_SCHEDULE_DELAY},
          * {@code OTEL_BSP_EXPORT_TIMEOUT}, {@code OTEL_BSP_MAX_QUEUE_SIZE},
-         * {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}. Others are ignored. Calls add up.
+         * {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE}, {@code OTEL_METRICS_EXPORTER} ({@code prometheus}
+         * default, {@code otlp}, {@code logging}/{@code console}, {@code none}),
+         * {@code OTEL_METRIC_EXPORT_INTERVAL} (60000), {@code OTEL_EXPORTER_OTLP_METRICS_ENDPOINT} and the
+         * {@code _METRICS_}/{@code _TRACES_} variants of the OTLP headers, timeout and protocol.
+         * Others are ignored. Calls add up.
          *
          * @param settings variable names to values
          * @return this builder
@@ -313,15 +374,29 @@ public final class Telemetry implements AutoCloseable {
                     propagators.add(W3CBaggagePropagator.getInstance());
                 }
             }
-            OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-                    .setTracerProvider(tracerProvider)
+            PrometheusReader prometheus = new PrometheusReader();
+            List<MetricReader> readers = env.metricReaders(prometheus);
+            SdkMeterProvider meterProvider = null;
+            if (!readers.isEmpty()) {
+                SdkMeterProviderBuilder metering = SdkMeterProvider.builder().setResource(resource);
+                readers.forEach(metering::registerMetricReader);
+                meterProvider = metering.build();
+            }
+
+            OpenTelemetrySdkBuilder sdkBuilder = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider);
+            if (meterProvider != null) {
+                sdkBuilder.setMeterProvider(meterProvider);
+            }
+            OpenTelemetrySdk sdk = sdkBuilder
                     .setPropagators(ContextPropagators.create(TextMapPropagator.composite(propagators)))
                     .build();
             if (registerGlobal) {
                 GlobalOpenTelemetry.set(sdk);
             }
-            log.info("telemetry started for service {} with {} span exporter(s)", service, all.size());
-            return new Telemetry(sdk, tracerProvider, service);
+            log.info("telemetry started for service {} with {} span exporter(s) and {} metric reader(s)", service,
+                    all.size(), readers.size());
+            return new Telemetry(sdk, tracerProvider, meterProvider, readers.contains(prometheus) ? prometheus : null,
+                    resource, service);
         }
 
         private static BatchSpanProcessor batch(SpanExporter exporter, TelemetrySettings env) {

@@ -3,15 +3,23 @@ package dev.chassis.observability;
 import dev.chassis.core.NonRetryableException;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.exporter.logging.LoggingMetricExporter;
 import io.opentelemetry.exporter.logging.LoggingSpanExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReaderBuilder;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,19 +50,25 @@ final class TelemetrySettings {
 
     Attributes resourceAttributes() {
         AttributesBuilder attributes = Attributes.builder();
-        String raw = get("OTEL_RESOURCE_ATTRIBUTES");
+        pairs(get("OTEL_RESOURCE_ATTRIBUTES"), "OTEL_RESOURCE_ATTRIBUTES").forEach(attributes::put);
+        return attributes.build();
+    }
+
+    /** {@code key=value,key=value} with percent-decoded values, in order; empty for {@code null}. */
+    private static Map<String, String> pairs(@Nullable String raw, String variable) {
+        Map<String, String> parsed = new LinkedHashMap<>();
         if (raw == null) {
-            return attributes.build();
+            return parsed;
         }
         for (String pair : raw.split(",")) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw invalid("OTEL_RESOURCE_ATTRIBUTES", "a comma-separated list of key=value pairs");
+                throw invalid(variable, "a comma-separated list of key=value pairs");
             }
-            attributes.put(pair.substring(0, eq).strip(),
+            parsed.put(pair.substring(0, eq).strip(),
                     URLDecoder.decode(pair.substring(eq + 1).strip(), StandardCharsets.UTF_8));
         }
-        return attributes.build();
+        return parsed;
     }
 
     List<SpanExporter> exporters() {
@@ -72,30 +86,50 @@ final class TelemetrySettings {
     }
 
     private SpanExporter otlp() {
-        String protocol = get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
-        if (protocol == null) {
-            protocol = get("OTEL_EXPORTER_OTLP_PROTOCOL");
-        }
-        if (protocol != null && !protocol.equals("http/protobuf")) {
-            throw invalid("OTEL_EXPORTER_OTLP_PROTOCOL",
-                    "http/protobuf (the only protocol supported; collectors and Jaeger accept it on port 4318)");
-        }
         OtlpHttpSpanExporterBuilder otlp = OtlpHttpSpanExporter.builder().setEndpoint(otlpTracesEndpoint());
-        String headers = get("OTEL_EXPORTER_OTLP_TRACES_HEADERS");
-        if (headers == null) {
-            headers = get("OTEL_EXPORTER_OTLP_HEADERS");
+        otlpHeaders("TRACES").forEach(otlp::addHeader);
+        Duration timeout = otlpTimeout("TRACES");
+        if (timeout != null) {
+            otlp.setTimeout(timeout);
         }
-        if (headers != null) {
-            for (String pair : headers.split(",")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    throw invalid("OTEL_EXPORTER_OTLP_HEADERS", "a comma-separated list of key=value pairs");
-                }
-                otlp.addHeader(pair.substring(0, eq).strip(),
-                        URLDecoder.decode(pair.substring(eq + 1).strip(), StandardCharsets.UTF_8));
+        return otlp.build();
+    }
+
+    /**
+     * The metric readers of {@code OTEL_METRICS_EXPORTER}: {@code prometheus} (the default: a pull
+     * reader behind the {@code /metrics} admin route), {@code otlp} (pushed every
+     * {@code OTEL_METRIC_EXPORT_INTERVAL}), {@code logging}/{@code console}, {@code none}.
+     *
+     * @param prometheus the pull reader to use where {@code prometheus} is asked for
+     */
+    List<MetricReader> metricReaders(PrometheusReader prometheus) {
+        String raw = get("OTEL_METRICS_EXPORTER");
+        List<MetricReader> readers = new ArrayList<>();
+        for (String name : (raw == null ? "prometheus" : raw).split(",")) {
+            switch (name.strip().toLowerCase(Locale.ROOT)) {
+                case "prometheus" -> readers.add(prometheus);
+                case "otlp" -> readers.add(periodic(otlpMetrics()));
+                case "logging", "console" -> readers.add(periodic(LoggingMetricExporter.create()));
+                case "none" -> { }
+                default -> throw invalid("OTEL_METRICS_EXPORTER", "prometheus, otlp, logging, console or none");
             }
         }
-        Duration timeout = millis("OTEL_EXPORTER_OTLP_TIMEOUT");
+        return readers;
+    }
+
+    private MetricReader periodic(MetricExporter exporter) {
+        PeriodicMetricReaderBuilder reader = PeriodicMetricReader.builder(exporter);
+        Duration interval = millis("OTEL_METRIC_EXPORT_INTERVAL");
+        if (interval != null) {
+            reader.setInterval(interval.isZero() ? Duration.ofMillis(1) : interval);
+        }
+        return reader.build();
+    }
+
+    private MetricExporter otlpMetrics() {
+        OtlpHttpMetricExporterBuilder otlp = OtlpHttpMetricExporter.builder().setEndpoint(otlpMetricsEndpoint());
+        otlpHeaders("METRICS").forEach(otlp::addHeader);
+        Duration timeout = otlpTimeout("METRICS");
         if (timeout != null) {
             otlp.setTimeout(timeout);
         }
@@ -104,13 +138,46 @@ final class TelemetrySettings {
 
     /** The traces endpoint: the signal-specific variable as given, or the base endpoint plus {@code /v1/traces}. */
     String otlpTracesEndpoint() {
-        String specific = get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        return otlpEndpoint("TRACES", "/v1/traces");
+    }
+
+    /** The metrics endpoint: the signal-specific variable as given, or the base endpoint plus {@code /v1/metrics}. */
+    String otlpMetricsEndpoint() {
+        return otlpEndpoint("METRICS", "/v1/metrics");
+    }
+
+    private String otlpEndpoint(String signal, String path) {
+        checkOtlpProtocol(signal);
+        String specific = get("OTEL_EXPORTER_OTLP_" + signal + "_ENDPOINT");
         if (specific != null) {
             return specific;
         }
         String base = get("OTEL_EXPORTER_OTLP_ENDPOINT");
         base = base == null ? DEFAULT_OTLP_ENDPOINT : base;
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1/traces";
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+    }
+
+    private void checkOtlpProtocol(String signal) {
+        String protocol = signalOrGeneral(signal, "PROTOCOL");
+        if (protocol != null && !protocol.equals("http/protobuf")) {
+            throw invalid("OTEL_EXPORTER_OTLP_PROTOCOL",
+                    "http/protobuf (the only protocol supported; collectors and Jaeger accept it on port 4318)");
+        }
+    }
+
+    /** The headers of the signal's variable, else of the general one, percent-decoded. */
+    Map<String, String> otlpHeaders(String signal) {
+        return pairs(signalOrGeneral(signal, "HEADERS"), "OTEL_EXPORTER_OTLP_HEADERS");
+    }
+
+    private @Nullable Duration otlpTimeout(String signal) {
+        String key = "OTEL_EXPORTER_OTLP_" + signal + "_TIMEOUT";
+        return millis(get(key) != null ? key : "OTEL_EXPORTER_OTLP_TIMEOUT");
+    }
+
+    private @Nullable String signalOrGeneral(String signal, String setting) {
+        String specific = get("OTEL_EXPORTER_OTLP_" + signal + "_" + setting);
+        return specific != null ? specific : get("OTEL_EXPORTER_OTLP_" + setting);
     }
 
     Sampler sampler() {

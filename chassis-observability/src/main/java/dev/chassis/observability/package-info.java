@@ -1,9 +1,10 @@
 /**
- * OpenTelemetry SDK bootstrap and exporters, JSON logging with correlation and trace ids, and correlation filters for HTTP servers.
+ * OpenTelemetry SDK bootstrap and exporters, the {@code /metrics} admin route, JSON logging with correlation and trace ids, and correlation filters for HTTP servers.
  *
  * <ul>
  *   <li>{@link dev.chassis.observability.Telemetry} sets up the SDK from {@code OTEL_*} settings and
- *       code and exposes only the OpenTelemetry API; {@code Telemetry.noop()} is the default.</li>
+ *       code and exposes only the OpenTelemetry API; {@code Telemetry.noop()} is the default. Its
+ *       {@code metricsRoute()} serves the metrics in the Prometheus text format.</li>
  *   <li>{@link dev.chassis.observability.CorrelationHttpFilter} gives each exchange of a JDK
  *       {@code HttpServer} a validated correlation id and a server span;
  *       {@link dev.chassis.observability.servlet.CorrelationServletFilter} does the same in Jakarta

@@ -11,8 +11,16 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.chassis.core.admin.AdminServer;
+import dev.chassis.core.bus.Subscription;
 import dev.chassis.core.context.CorrelationContext;
 import dev.chassis.core.context.CorrelationScope;
+import dev.chassis.core.envelope.Envelope;
+import dev.chassis.core.resilience.CircuitBreakerRegistry;
+import dev.chassis.messaging.InMemoryEventBus;
+import dev.chassis.messaging.outbox.InMemoryOutbox;
+import dev.chassis.messaging.outbox.OutboxRelay;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -56,6 +64,53 @@ class ObservabilityDocsTest {
         assertThat(tracer).isNotNull();
         telemetry.close();
         assertThat(telemetry.serviceName()).isNotBlank();
+    }
+
+    @Test
+    void metricsWiring() throws Exception {
+        Telemetry telemetry = Telemetry.fromSettings(Map.of("OTEL_SERVICE_NAME", "orders", "OTEL_TRACES_EXPORTER", "none"));
+        InMemoryOutbox outbox = InMemoryOutbox.create();
+        OpenTelemetry openTelemetry = telemetry.openTelemetry();
+        InMemoryEventBus bus = InMemoryEventBus.create(b -> b.openTelemetry(openTelemetry));
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.builder().openTelemetry(openTelemetry).build();
+        OutboxRelay relay = OutboxRelay.builder()
+                .outbox(outbox)
+                .eventBus(bus)
+                .openTelemetry(openTelemetry)
+                .build();
+        AdminServer admin = AdminServer.builder()
+                .port(0)
+                .route(telemetry.metricsRoute())
+                .build()
+                .start();
+        try {
+            breakers.circuitBreaker("payments");
+            bus.subscribe(Subscription.builder("billing").topic("order.placed")
+                    .handler(d -> { }).build());
+            bus.publish("order.placed", Envelope.builder().type("order.placed").source("/orders")
+                    .data("text/plain", "o-1".getBytes(StandardCharsets.UTF_8)).build()).toCompletableFuture().join();
+
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + admin.port() + "/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+            PrometheusTextParser.Exposition metrics = PrometheusTextParser.parse(response.body());
+            assertThat(metrics.value("messaging_client_sent_messages_total", Map.of("messaging_system", "in_memory")))
+                    .isEqualTo(1);
+            assertThat(metrics.value("chassis_circuit_breaker_state", Map.of("chassis_circuit_breaker_state", "closed")))
+                    .isEqualTo(1);
+            assertThat(metrics.value("chassis_outbox_backlog", Map.of("chassis_outbox_name", "outbox"))).isZero();
+            String documented = block(Files.readString(Path.of("..", "docs", "observability.md")), "text",
+                    "messaging_client_sent_messages_total");
+            assertThat(PrometheusTextParser.parse(documented).types())
+                    .containsEntry("messaging_client_sent_messages_total", "counter");
+        } finally {
+            admin.close();
+            relay.close();
+            bus.close();
+            telemetry.close();
+        }
     }
 
     @Test

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chassis.core.NonRetryableException;
+import dev.chassis.core.admin.AdminRequest;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class TelemetryTest {
@@ -117,6 +122,45 @@ class TelemetryTest {
         assertThat(custom.otlpTracesEndpoint()).isEqualTo("http://jaeger:4318/v1/traces");
         assertThat(specific.otlpTracesEndpoint()).isEqualTo("http://other:4318/custom");
         assertThat(telemetry.serviceName()).isEqualTo(Telemetry.DEFAULT_SERVICE_NAME);
+    }
+
+    @Test
+    void pushesMetricsOverOtlpWhenAskedAndReadsTheMetricsEndpoint() throws Exception {
+        // given a collector stand-in that records what it is sent
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + exchange.getRequestHeaders().getFirst("Content-Type") + " " + body.length);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        String base = "http://127.0.0.1:" + collector.getAddress().getPort();
+        try (Telemetry telemetry = Telemetry.fromSettings(Map.of("OTEL_TRACES_EXPORTER", "none",
+                "OTEL_METRICS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT", base,
+                "OTEL_METRIC_EXPORT_INTERVAL", "600000"))) {
+            telemetry.meter("orders").counterBuilder("orders.placed").build().add(1);
+
+            // when
+            boolean flushed = telemetry.flush(Duration.ofSeconds(10));
+
+            // then
+            assertThat(flushed).isTrue();
+            assertThat(received).singleElement().asString().startsWith("POST /v1/metrics application/x-protobuf ")
+                    .doesNotEndWith(" 0");
+            assertThat(telemetry.metricsRoute().handler()
+                    .handle(new AdminRequest("GET", "/metrics", Map.of(), Map.of(), new byte[0])).bodyText()).isEmpty();
+        } finally {
+            collector.stop(0);
+        }
+        assertThat(new TelemetrySettings(Map.of()).otlpMetricsEndpoint()).isEqualTo("http://localhost:4318/v1/metrics");
+        assertThat(new TelemetrySettings(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318",
+                "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://m:4318/x")).otlpMetricsEndpoint()).isEqualTo("http://m:4318/x");
+        assertThatThrownBy(() -> Telemetry.fromSettings(Map.of("OTEL_METRICS_EXPORTER", "statsd")))
+                .isInstanceOf(NonRetryableException.class).hasMessageContaining("OTEL_METRICS_EXPORTER")
+                .hasMessageContaining("prometheus");
     }
 
     @Test

@@ -41,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * the OpenTelemetry messaging conventions: a PRODUCER span {@code publish <topic>} whose context the
  * envelope carries (unless it already carries one, e.g. the writer's context stored by an outbox,
  * which is kept, the span then being its child), and a CONSUMER span {@code process <queue>}, child
- * of the envelope's context, current while the handler runs.
+ * of the envelope's context, current while the handler runs. Both also record the bus metrics of
+ * {@link MessageMetrics}: messages sent and consumed, and the durations of publishing and processing.
  *
  * <p>Uses only the OpenTelemetry API; without an SDK installed, spans are no-ops and only the
  * propagated ids travel. Stateless and thread-safe.
@@ -170,6 +171,7 @@ public final class MessageCorrelation {
         requireNonNull(send, "send");
         boolean carriesContext = envelope.traceparent().isPresent();
         Context parent = carriesContext ? traceContext(envelope) : Context.current();
+        long start = System.nanoTime();
         Span span = MessageSpans.publish(telemetry, system, destination, topic, envelope, parent);
         CompletionStage<Void> sent;
         try (Scope scope = parent.with(span).makeCurrent()) {
@@ -177,6 +179,7 @@ public final class MessageCorrelation {
         } catch (RuntimeException | Error e) {
             MessageSpans.fail(span, e);
             span.end();
+            MessageMetrics.published(telemetry, system, destination, start, e);
             throw e;
         }
         if (sent == null) {
@@ -186,11 +189,13 @@ public final class MessageCorrelation {
         // a stage of our own, completed with the very outcome of send's, so callers see no extra wrapping
         CompletableFuture<Void> result = new CompletableFuture<>();
         sent.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                MessageSpans.fail(span, failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure);
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause != null) {
+                MessageSpans.fail(span, cause);
             }
             span.end();
+            MessageMetrics.published(telemetry, system, destination, start, cause);
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
@@ -223,15 +228,19 @@ public final class MessageCorrelation {
         requireNonNull(delivery, "delivery");
         Envelope envelope = delivery.envelope();
         Context parent = traceContext(envelope);
+        long start = System.nanoTime();
         Span span = MessageSpans.process(telemetry, system, destination, delivery, parent);
+        Throwable failure = null;
         try (Scope trace = parent.with(span).makeCurrent();
              CorrelationScope correlation = of(envelope).makeCurrent()) {
             handler.handle(delivery);
         } catch (Exception | Error e) {
+            failure = e;
             MessageSpans.fail(span, e);
             throw e;
         } finally {
             span.end();
+            MessageMetrics.processed(telemetry, system, destination, delivery.queue(), start, failure);
         }
     }
 }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.chassis.core.admin.AdminResponse;
 import dev.chassis.core.admin.AdminRoute;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The named circuit breakers of one application, created on first use and shared by name. Pass
@@ -24,16 +27,42 @@ import java.util.concurrent.ConcurrentMap;
  * adminServer.addRoutes(breakers.adminRoutes());
  * }</pre>
  *
+ * <p>The registry reports its breakers as OpenTelemetry metrics (meter {@code dev.chassis.resilience}):
+ * {@code chassis.circuit_breaker.state} (gauge, 1 for the current state and 0 for the others, by
+ * {@code chassis.circuit_breaker.name} and {@code chassis.circuit_breaker.state}),
+ * {@code chassis.circuit_breaker.transitions} (counter, with the new and previous state) and
+ * {@code chassis.circuit_breaker.rejections} (counter). They go to
+ * {@link Builder#openTelemetry(OpenTelemetry)}, else to {@link GlobalOpenTelemetry} as it is when the
+ * registry is built, a no-op unless registered.
+ *
  * <p>Instances are thread-safe and intended to be shared.
  */
 public final class CircuitBreakerRegistry {
     private final Clock clock;
     private final CircuitBreakerConfig defaultConfig;
     private final ConcurrentMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    private final CircuitBreakerInstruments instruments;
 
-    private CircuitBreakerRegistry(Clock clock, CircuitBreakerConfig defaultConfig) {
-        this.clock = clock;
-        this.defaultConfig = defaultConfig;
+    private CircuitBreakerRegistry(Builder b) {
+        this.clock = b.clock;
+        this.defaultConfig = b.defaultConfig;
+        OpenTelemetry telemetry = b.openTelemetry != null ? b.openTelemetry : GlobalOpenTelemetry.getOrNoop();
+        this.instruments = new CircuitBreakerInstruments(telemetry, breakers::values);
+    }
+
+    /**
+     * A builder, for a registry with its own clock, default configuration or OpenTelemetry.
+     *
+     * <pre>{@code
+     * CircuitBreakerRegistry breakers = CircuitBreakerRegistry.builder()
+     *         .openTelemetry(telemetry.openTelemetry())
+     *         .build();
+     * }</pre>
+     *
+     * @return a new builder with the defaults of {@link #ofDefaults()}
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -54,7 +83,7 @@ public final class CircuitBreakerRegistry {
      * @return a new, empty registry
      */
     public static CircuitBreakerRegistry of(Clock clock, CircuitBreakerConfig defaultConfig) {
-        return new CircuitBreakerRegistry(requireNonNull(clock, "clock"), requireNonNull(defaultConfig, "defaultConfig"));
+        return builder().clock(clock).defaultConfig(defaultConfig).build();
     }
 
     /**
@@ -78,7 +107,11 @@ public final class CircuitBreakerRegistry {
     public CircuitBreaker circuitBreaker(String name, CircuitBreakerConfig config) {
         requireNonNull(name, "name");
         requireNonNull(config, "config");
-        CircuitBreaker breaker = breakers.computeIfAbsent(name, n -> CircuitBreaker.of(n, config, clock));
+        CircuitBreaker breaker = breakers.computeIfAbsent(name, n -> {
+            CircuitBreaker created = CircuitBreaker.of(n, config, clock);
+            instruments.observe(created);
+            return created;
+        });
         if (!breaker.config().equals(config)) {
             throw new IllegalArgumentException("circuit breaker '" + name + "' already exists with " + breaker.config()
                     + "; use the same configuration or another name");
@@ -154,5 +187,53 @@ public final class CircuitBreakerRegistry {
     @Override
     public String toString() {
         return "CircuitBreakerRegistry" + breakers.keySet();
+    }
+
+    /** Configures a {@link CircuitBreakerRegistry}. Not thread-safe; {@link #build()} copies. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private CircuitBreakerConfig defaultConfig = CircuitBreakerConfig.ofDefaults();
+        private @Nullable OpenTelemetry openTelemetry;
+
+        private Builder() {
+        }
+
+        /**
+         * @param clock the clock every breaker in the registry uses; default the UTC system clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param defaultConfig the configuration of breakers created by
+         *     {@link CircuitBreakerRegistry#circuitBreaker(String)};
+         *     default {@link CircuitBreakerConfig#ofDefaults()}
+         * @return this builder
+         */
+        public Builder defaultConfig(CircuitBreakerConfig defaultConfig) {
+            this.defaultConfig = requireNonNull(defaultConfig, "defaultConfig");
+            return this;
+        }
+
+        /**
+         * @param openTelemetry where the breakers' metrics go; default {@link GlobalOpenTelemetry} as it
+         *     is at {@link #build()}; {@link OpenTelemetry#noop()} for none
+         * @return this builder
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
+            return this;
+        }
+
+        /**
+         * @return a new, empty registry whose gauge is registered with the OpenTelemetry's meter
+         *     provider for the provider's lifetime
+         */
+        public CircuitBreakerRegistry build() {
+            return new CircuitBreakerRegistry(this);
+        }
     }
 }

@@ -24,7 +24,8 @@ class ResilienceArchitectureTest {
     void dependsOnlyOnFoundationPackagesAndItsLibraries() {
         classes().should().onlyDependOnClassesThat().resideInAnyPackage(
                         "dev.chassis.core", "dev.chassis.core.resilience..", "dev.chassis.core.admin..",
-                        "dev.chassis.core.json..", "java..", "dev.failsafe..", "org.slf4j..", "org.jspecify..")
+                        "dev.chassis.core.json..", "java..", "dev.failsafe..", "org.slf4j..", "org.jspecify..",
+                        "io.opentelemetry.api..", "io.opentelemetry.context..")
                 .check(RESILIENCE);
     }
 

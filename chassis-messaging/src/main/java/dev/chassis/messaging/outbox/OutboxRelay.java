@@ -9,6 +9,8 @@ import dev.chassis.core.health.HealthCheck;
 import dev.chassis.core.health.HealthResult;
 import dev.chassis.core.outbox.OutboxStore;
 import dev.chassis.core.outbox.ParkedMessage;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * connections of its data source for itself (leader lock and {@code LISTEN}) plus one at a time for
  * its reads and writes. Instances are thread-safe.
  *
+ * <p>What the admin route shows is also reported as OpenTelemetry metrics, labelled
+ * {@code chassis.outbox.name}: see {@link Builder#openTelemetry(OpenTelemetry)}. Every relay on the
+ * same table, leader or not, reports the table's backlog, lag and parked count.
+ *
  * <pre>{@code
  * OutboxRelay relay = OutboxRelay.builder()
  *         .dataSource(dataSource)
@@ -57,6 +63,7 @@ public final class OutboxRelay implements AutoCloseable {
     private final Coordination coordination;
     private final Clock clock;
     private final RelayWorker worker;
+    private final OutboxMetrics metrics;
 
     private OutboxRelay(Builder b, OutboxStore store, Coordination coordination, EventBus bus) {
         this.name = b.name;
@@ -66,6 +73,7 @@ public final class OutboxRelay implements AutoCloseable {
         RelaySettings settings = new RelaySettings(b.batchSize, b.pollInterval, b.initialBackoff, b.maxBackoff,
                 b.publishTimeout, b.retention, b.cleanupInterval, b.cleanupBatchSize, b.maxAttempts, b.maxInFlight);
         this.worker = new RelayWorker(name, store, coordination, bus, clock, settings);
+        this.metrics = new OutboxMetrics(b.openTelemetry != null ? b.openTelemetry : GlobalOpenTelemetry.getOrNoop(), this);
     }
 
     /** @return a builder; a data source or an in-memory outbox, and an event bus, are required */
@@ -105,6 +113,7 @@ public final class OutboxRelay implements AutoCloseable {
      */
     @Override
     public void close() {
+        metrics.close();
         worker.stop();
         coordination.close();
     }
@@ -269,6 +278,7 @@ public final class OutboxRelay implements AutoCloseable {
         private int maxAttempts = 10;
         private int maxInFlight = 1000;
         private Clock clock = Clock.systemUTC();
+        private @Nullable OpenTelemetry openTelemetry;
 
         private Builder() {
         }
@@ -436,6 +446,18 @@ public final class OutboxRelay implements AutoCloseable {
          */
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param openTelemetry where the relay's metrics go ({@code chassis.outbox.backlog},
+         *     {@code chassis.outbox.lag}, {@code chassis.outbox.parked}, {@code chassis.outbox.published},
+         *     read at each collection until {@link OutboxRelay#close()}); default {@link GlobalOpenTelemetry}
+         *     as it is at {@link #build()}; {@link OpenTelemetry#noop()} for none
+         * @return this builder
+         */
+        public Builder openTelemetry(OpenTelemetry openTelemetry) {
+            this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
             return this;
         }
 
