@@ -215,7 +215,8 @@ public abstract class InboxStoreCompatibilityKit {
             }, threads));
         }
         start.countDown();
-        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).orTimeout(timeout().toMillis() * 3,
+        // 1,600 commits: the bound only stops a hang, so it is generous for a loaded database server
+        CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).orTimeout(timeout().toMillis() * 12,
                 TimeUnit.MILLISECONDS).join();
 
         // then
