@@ -17,6 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code --once}. Either way the services shut down gracefully.
  */
 public final class Shop {
+    private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+
     private Shop() {
     }
 
@@ -27,6 +29,10 @@ public final class Shop {
      * @throws Exception if the scenario fails
      */
     public static void main(String[] args) throws Exception {
+        // named, not found by the search for logback.xml, which would also find the gateway's and warn
+        if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
+            System.setProperty(LOGBACK_CONFIGURATION, "shop-logback.xml");
+        }
         for (String arg : args) {
             if (!arg.equals("--once")) {
                 System.err.println("unknown argument '" + arg + "'; usage: shop [--once]");
