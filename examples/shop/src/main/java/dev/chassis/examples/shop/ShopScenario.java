@@ -1,6 +1,7 @@
 package dev.chassis.examples.shop;
 
 import dev.chassis.core.json.JsonCodec;
+import dev.chassis.core.saga.SagaState;
 import dev.chassis.examples.support.RunningService;
 import dev.chassis.examples.payment.PaymentService;
 import java.io.IOException;
@@ -168,7 +169,7 @@ final class ShopScenario {
         }
         String id = (String) json(placed.body()).get("id");
         HttpResponse<String> ended = await(endpoints.api().resolve("orders/" + id),
-                r -> r.statusCode() == 200 && !"PENDING".equals(json(r.body()).get("status")));
+                r -> r.statusCode() == 200 && sagaEnded(json(r.body())));
         OrderOutcome outcome = new OrderOutcome(id, placed.statusCode(), correlation, returned(placed), json(ended.body()));
         Map<String, Object> saga = outcome.saga();
         out.println("    order " + id + " is " + outcome.status() + "; saga " + saga.get("state")
@@ -178,6 +179,13 @@ final class ShopScenario {
                     + (transition.get("step") == null ? "" : " " + transition.get("step")));
         }
         return outcome;
+    }
+
+    /** Whether the order's saga is over: the order's status is written by a step, before the saga ends. */
+    @SuppressWarnings("unchecked")
+    private static boolean sagaEnded(Map<String, Object> order) {
+        Map<String, Object> saga = (Map<String, Object>) order.get("saga");
+        return saga != null && SagaState.valueOf((String) saga.get("state")).isFinal();
     }
 
     private void restock(String sku, int available) throws Exception {
