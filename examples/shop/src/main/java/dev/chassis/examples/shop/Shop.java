@@ -4,6 +4,7 @@ import dev.chassis.core.ChassisException;
 import dev.chassis.core.config.Config;
 import dev.chassis.core.config.ConfigException;
 import dev.chassis.core.lifecycle.ShutdownReport;
+import dev.chassis.examples.order.OrderService;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +61,10 @@ public final class Shop {
         }, "shop-shutdown"));
         System.out.println("Chassis shop demo — the example services in one JVM");
         System.out.println();
-        new ShopScenario(System.out, Endpoints.of(system)).run(system.services().values(), system.setup());
+        ShopScenario scenario = new ShopScenario(System.out, Endpoints.of(system));
+        scenario.run(system.services().values(), system.setup());
         if (once) {
+            scenario.orderServiceDown(() -> system.stop(OrderService.NAME)); // at the end: the shop exits next
             System.exit(0); // runs the shutdown hook
         }
         System.out.println();

@@ -154,15 +154,30 @@ final class ShopScenario {
                 welcome, invalid.statusCode(), json(invalid.body()), duplicate.statusCode(), orders, readiness);
     }
 
+    /**
+     * Stops the order service (it deregisters) and shows the gateway's fallback for a new order while
+     * no instance is left.
+     *
+     * @param stopOrderService what stops it
+     * @return the gateway's answer to {@code POST /api/orders}
+     */
+    HttpResponse<String> orderServiceDown(Runnable stopOrderService) throws Exception {
+        URI orders = endpoints.api().resolve("orders");
+        step("the order service stops and deregisters; the gateway answers for it: POST " + orders);
+        stopOrderService.run();
+        HttpResponse<String> refused = post(orders, orderBody("c-" + run, "BOOK-" + run, 1, "19.90"),
+                correlation("order-down"));
+        print(refused);
+        return refused;
+    }
+
     /** Places an order through the gateway, waits for its saga to end and prints the saga's history. */
     private OrderOutcome order(String what, String customerId, String sku, int quantity, String unitPrice, String name)
             throws Exception {
         String correlation = correlation(name);
         URI orders = endpoints.api().resolve("orders");
         step(what + ": POST " + orders + " in correlation " + correlation);
-        HttpResponse<String> placed = post(orders, "{\"customerId\":\"" + customerId + "\",\"shippingAddress\":"
-                + "\"12 St James's Square, London\",\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":" + quantity
-                + ",\"unitPrice\":" + unitPrice + "}]}", correlation);
+        HttpResponse<String> placed = post(orders, orderBody(customerId, sku, quantity, unitPrice), correlation);
         print(placed);
         if (placed.statusCode() != 202) {
             throw new IllegalStateException("POST " + orders + " answered " + placed.statusCode() + " " + placed.body());
@@ -186,6 +201,11 @@ final class ShopScenario {
     private static boolean sagaEnded(Map<String, Object> order) {
         Map<String, Object> saga = (Map<String, Object>) order.get("saga");
         return saga != null && SagaState.valueOf((String) saga.get("state")).isFinal();
+    }
+
+    private static String orderBody(String customerId, String sku, int quantity, String unitPrice) {
+        return "{\"customerId\":\"" + customerId + "\",\"shippingAddress\":\"12 St James's Square, London\","
+                + "\"lines\":[{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + ",\"unitPrice\":" + unitPrice + "}]}";
     }
 
     private void restock(String sku, int available) throws Exception {

@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Runs the demo's scenario as scripts/demo does, through the gateway, on databases of its own on the local PostgreSQL. */
+/**
+ * Runs the demo's scenario as {@code scripts/demo --once} does, through the gateway, on databases of
+ * its own on the local PostgreSQL.
+ */
 class ShopScenarioIT {
     private final ShopFixture shop = new ShopFixture();
 
@@ -26,14 +30,19 @@ class ShopScenarioIT {
 
         // when
         ShopScenario.Outcome outcome;
+        HttpResponse<String> orderServiceDown;
         try {
-            outcome = new ShopScenario(out, Endpoints.of(system)).run(system.services().values(), system.setup());
+            ShopScenario scenario = new ShopScenario(out, Endpoints.of(system));
+            outcome = scenario.run(system.services().values(), system.setup());
+            orderServiceDown = scenario.orderServiceDown(() -> system.stop("order-service"));
         } finally {
             Shop.stop(system, out);
         }
 
         // then
         ScenarioChecks.assertSucceeded(outcome);
+        assertThat(orderServiceDown.statusCode()).isEqualTo(503);
+        assertThat(orderServiceDown.body()).isEqualTo("{\"error\":\"Service temporarily unavailable\"}");
         assertThat(system.shutdownReports()).hasSize(ShopSystem.SERVICES.size())
                 .allSatisfy(report -> assertThat(report.isClean()).isTrue());
         assertThat(system.registry().healthyInstances("order-service")).isEmpty();
@@ -43,6 +52,6 @@ class ShopScenarioIT {
                         "is CONFIRMED; saga COMPLETED", "saga COMPENSATED: step 'reserve-inventory' failed",
                         "saga COMPENSATED: step 'process-payment' failed", "the correlation ids",
                         outcome.registrationCorrelation() + " -> " + outcome.registrationCorrelation(),
-                        "graceful shutdown:");
+                        "[13] the order service stops", "-> 503", "graceful shutdown:");
     }
 }
