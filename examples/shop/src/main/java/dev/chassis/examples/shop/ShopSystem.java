@@ -1,5 +1,6 @@
 package dev.chassis.examples.shop;
 
+import dev.chassis.core.NonRetryableException;
 import dev.chassis.core.config.Config;
 import dev.chassis.core.config.ConfigKey;
 import dev.chassis.core.lifecycle.ShutdownReport;
@@ -67,12 +68,21 @@ final class ShopSystem implements AutoCloseable {
                         .port(0)
                         .build()));
             }
-            system.gateway = ApiGateway.start(system.registry, config.get(GATEWAY_PORT));
+            system.gateway = startGateway(system.registry, config.get(GATEWAY_PORT));
         } catch (RuntimeException e) {
             system.close();
             throw e;
         }
         return system;
+    }
+
+    private static ApiGateway startGateway(InMemoryServiceRegistry registry, int port) {
+        try {
+            return ApiGateway.start(registry, port);
+        } catch (NonRetryableException e) {
+            throw new NonRetryableException("the gateway could not start on port " + port + " (" + e.getMessage()
+                    + "); set GATEWAY_PORT to a free port, or 0 for any", e);
+        }
     }
 
     URI uri(String service) {
@@ -83,7 +93,7 @@ final class ShopSystem implements AutoCloseable {
         return found.uri();
     }
 
-    /** The gateway's base URL, e.g. {@code http://localhost:8080}. */
+    /** The gateway's base URL, e.g. {@code http://127.0.0.1:8080}. */
     URI gateway() {
         if (gateway == null) {
             throw new IllegalStateException("the gateway does not run");

@@ -1,5 +1,6 @@
 package dev.chassis.examples.shop;
 
+import dev.chassis.core.config.Config;
 import dev.chassis.examples.support.Database;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -13,13 +14,26 @@ import java.util.UUID;
  */
 final class ShopFixture implements AutoCloseable {
     private static final String SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
-    final String prefix = "shoptest_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
-    final ShopSystem system = ShopSystem.start(Shop.config(
-            Map.of("SHOP_DATABASE_URL", SERVER, "SHOP_DATABASE_PREFIX", prefix, "GATEWAY_PORT", "0"), new Properties()));
+    final String prefix = newPrefix();
+    final ShopSystem system = ShopSystem.start(config(prefix, 0));
+
+    static String newPrefix() {
+        return "shoptest_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+    }
+
+    /** The shop's configuration on databases named with the prefix, the gateway on the port. */
+    static Config config(String prefix, int gatewayPort) {
+        return Shop.config(Map.of("SHOP_DATABASE_URL", SERVER, "SHOP_DATABASE_PREFIX", prefix,
+                "GATEWAY_PORT", String.valueOf(gatewayPort)), new Properties());
+    }
 
     @Override
     public void close() throws Exception {
         system.close();
+        dropDatabases(prefix);
+    }
+
+    static void dropDatabases(String prefix) throws Exception {
         try (Database admin = Database.connect(SERVER, "shop-test-admin");
              Connection c = admin.dataSource().getConnection(); Statement drop = c.createStatement()) {
             for (String service : ShopSystem.names()) {
