@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the sample of docs/examples-order-saga.md: the four services in one JVM on their default
+ * Runs the order saga's sample of docs/examples.md: the four services in one JVM on their default
  * schemas, in a database of the test's own. DocumentationSnippetsTest keeps the two identical.
  */
 class OrderSagaDocsIT {

@@ -3,16 +3,19 @@ package dev.chassis.examples.shop;
 import java.net.URI;
 
 /**
- * Where the scenario sends its requests: a base URL, ending in {@code /}, per API. Until the gateway
- * runs in the shop the services are called on their own ports; behind the gateway the users base is
- * {@code http://localhost:8080/api/}, a change to {@link #direct(ShopSystem)} alone. Immutable.
+ * Where the scenario sends its requests: a base URL, ending in {@code /}, per API. Users and orders go
+ * through the gateway ({@code http://localhost:8080/api/}); the gateway routes neither the e-mail
+ * service's outbox view nor the inventory's stock, so the scenario reads and sets those on the
+ * services' own ports. Immutable.
  *
- * @param users base of {@code users} (the user service)
- * @param emails base of {@code emails} (the e-mail service, which the gateway does not route)
+ * @param api base of {@code users} and {@code orders} (the gateway)
+ * @param emails base of {@code emails} (the e-mail service)
+ * @param inventory base of {@code stock} (the inventory service)
  */
-record Endpoints(URI users, URI emails) {
-    /** Each service on its own port. */
-    static Endpoints direct(ShopSystem system) {
-        return new Endpoints(system.uri("user-service").resolve("/"), system.uri("email-service").resolve("/"));
+record Endpoints(URI api, URI emails, URI inventory) {
+    /** The shop's gateway and, where it does not route, the services' own ports. */
+    static Endpoints of(ShopSystem system) {
+        return new Endpoints(system.gateway().resolve("/api/"), system.uri("email-service").resolve("/"),
+                system.uri("inventory-service").resolve("/"));
     }
 }

@@ -45,4 +45,23 @@ class ShopDemoTest {
                 .hasMessageContaining("SHOP_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres");
         assertThatCode(() -> ShopDatabases.checkMayRunPostgres("ada")).doesNotThrowAnyException();
     }
+
+    @Test
+    void servesTheGatewayOnPort8080UnlessGatewayPortSaysOtherwise() {
+        // when
+        Config defaults = Shop.config(Map.of(), new Properties());
+        Config chosen = Shop.config(Map.of("GATEWAY_PORT", "0"), new Properties());
+
+        // then
+        assertThat(defaults.get(ShopSystem.GATEWAY_PORT)).isEqualTo(8080);
+        assertThat(chosen.get(ShopSystem.GATEWAY_PORT)).isZero();
+        assertThatThrownBy(() -> Shop.config(Map.of("GATEWAY_PORT", "80800"), new Properties()))
+                .hasMessageContaining("GATEWAY_PORT");
+    }
+
+    @Test
+    void startsTheSagaParticipantsBeforeTheOrderService() {
+        assertThat(ShopSystem.names()).containsExactly("email-service", "user-service", "inventory-service",
+                "payment-service", "shipping-service", "order-service");
+    }
 }

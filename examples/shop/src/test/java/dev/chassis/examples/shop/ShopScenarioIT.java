@@ -2,57 +2,56 @@ package dev.chassis.examples.shop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chassis.core.lifecycle.ShutdownReport;
-import dev.chassis.examples.support.Database;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Runs the demo's scenario as scripts/demo does, on databases of its own on the local PostgreSQL. */
+/**
+ * Runs the demo's scenario as {@code scripts/demo --once} does, through the gateway, on databases of
+ * its own on the local PostgreSQL.
+ */
 class ShopScenarioIT {
-    private static final String SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
-    private final String prefix = "shoptest_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+    private final ShopFixture shop = new ShopFixture();
 
     @AfterEach
-    void dropDatabases() throws Exception {
-        try (Database admin = Database.connect(SERVER, "shop-test-admin");
-             Connection c = admin.dataSource().getConnection(); Statement drop = c.createStatement()) {
-            for (String service : ShopSystem.names()) {
-                drop.execute("DROP DATABASE IF EXISTS " + ShopDatabases.databaseName(prefix, service) + " WITH (FORCE)");
-            }
-        }
+    void stopShop() throws Exception {
+        shop.close();
     }
 
     @Test
-    void scenarioRegistersAUserWelcomesThemInTheSameCorrelationAndRefusesBadInput() throws Exception {
+    void scenarioWelcomesTheUserAndEndsEachOrderSagaAsItsCaseRequires() throws Exception {
         // given
         var printed = new ByteArrayOutputStream();
         var out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        ShopSystem system = ShopSystem.start(Shop.config(
-                Map.of("SHOP_DATABASE_URL", SERVER, "SHOP_DATABASE_PREFIX", prefix), new Properties()));
+        ShopSystem system = shop.system;
 
         // when
         ShopScenario.Outcome outcome;
+        HttpResponse<String> orderServiceDown;
         try {
-            outcome = new ShopScenario(out, Endpoints.direct(system)).run(system.services().values(), system.setup());
+            ShopScenario scenario = new ShopScenario(out, Endpoints.of(system));
+            outcome = scenario.run(system.services().values(), system.setup());
+            orderServiceDown = scenario.orderServiceDown(() -> system.stop("order-service"));
         } finally {
             Shop.stop(system, out);
         }
 
         // then
         ScenarioChecks.assertSucceeded(outcome);
-        assertThat(system.shutdownReports()).hasSize(2).allSatisfy(report -> assertThat(report.isClean()).isTrue());
-        assertThat(system.registry().healthyInstances("user-service")).isEmpty();
+        assertThat(orderServiceDown.statusCode()).isEqualTo(503);
+        assertThat(orderServiceDown.body()).isEqualTo("{\"error\":\"Service temporarily unavailable\"}");
+        assertThat(system.shutdownReports()).hasSize(ShopSystem.SERVICES.size())
+                .allSatisfy(report -> assertThat(report.isClean()).isTrue());
+        assertThat(system.registry().healthyInstances("order-service")).isEmpty();
         assertThat(printed.toString(StandardCharsets.UTF_8))
-                .contains("[1] the services run in this JVM", "databases " + prefix + "* on the server of SHOP_DATABASE_URL",
-                        "[3] the projection catches up", "(the registration's)", "[7] health and readiness",
-                        "graceful shutdown:");
+                .contains("[1] the services run in this JVM", "databases " + shop.prefix + "* on the server of SHOP_DATABASE_URL",
+                        "the gateway on http://", "[3] the projection catches up", "(the registration's)",
+                        "is CONFIRMED; saga COMPLETED", "saga COMPENSATED: step 'reserve-inventory' failed",
+                        "saga COMPENSATED: step 'process-payment' failed", "the correlation ids",
+                        outcome.registrationCorrelation() + " -> " + outcome.registrationCorrelation(),
+                        "[13] the order service stops", "-> 503", "graceful shutdown:");
     }
 }
