@@ -52,8 +52,7 @@ public abstract class SchemaLocation {
      * @throws dev.chassis.core.NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
      */
     public final void create(DataSource dataSource) {
-        List<String> statements = SchemaScripts.statements(SchemaScripts.read(getClass(), resources));
-        SchemaScripts.apply(dataSource, lockClass, schema.hashCode(), schema, statements);
+        SchemaScripts.create(dataSource, lockClass, schema, getClass(), resources);
     }
 
     @Override

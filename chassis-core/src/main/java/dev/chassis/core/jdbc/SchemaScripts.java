@@ -108,4 +108,27 @@ public final class SchemaScripts {
             return null;
         });
     }
+
+    /**
+     * Creates a schema if needed and runs shipped SQL files in it: {@link #read} them through the
+     * anchor's class loader, split them into {@link #statements} and {@link #apply} them under the
+     * advisory lock {@code (lockClass, schema.hashCode())}.
+     *
+     * <pre>{@code
+     * SchemaScripts.create(dataSource, 0x5417, "shipping", Shipments.class, List.of("/com/example/shipping.sql"));
+     * }</pre>
+     *
+     * @param dataSource the database
+     * @param lockClass the first key of the advisory lock, one per kind of table
+     * @param schema a checked schema name
+     * @param anchor a class whose class loader finds the files
+     * @param resources absolute resource paths, applied in order
+     * @throws IllegalStateException if a file is missing
+     * @throws DatabaseException if the database failed transiently
+     * @throws dev.chassis.core.NonRetryableException if the DDL failed otherwise (e.g. missing privileges)
+     */
+    public static void create(DataSource dataSource, int lockClass, String schema, Class<?> anchor,
+            List<String> resources) {
+        apply(dataSource, lockClass, checkSchemaName(schema).hashCode(), schema, statements(read(anchor, resources)));
+    }
 }

@@ -73,8 +73,7 @@ public final class Inventory {
 
     /** Creates the schema and the tables if they do not exist; safe from several instances at once. */
     public void createTables() {
-        SchemaScripts.apply(tx.dataSource(), LOCK_CLASS, schema.hashCode(), schema,
-                SchemaScripts.statements(SchemaScripts.read(Inventory.class, List.of(SQL))));
+        SchemaScripts.create(tx.dataSource(), LOCK_CLASS, schema, Inventory.class, List.of(SQL));
     }
 
     /**

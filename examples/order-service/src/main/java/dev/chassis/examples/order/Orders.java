@@ -59,8 +59,7 @@ public final class Orders {
 
     /** Creates the schema and the table if they do not exist; safe from several instances at once. */
     public void createTables() {
-        SchemaScripts.apply(tx.dataSource(), LOCK_CLASS, schema.hashCode(), schema,
-                SchemaScripts.statements(SchemaScripts.read(Orders.class, List.of(SQL))));
+        SchemaScripts.create(tx.dataSource(), LOCK_CLASS, schema, Orders.class, List.of(SQL));
     }
 
     /**

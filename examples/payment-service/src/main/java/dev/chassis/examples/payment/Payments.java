@@ -76,8 +76,7 @@ public final class Payments {
 
     /** Creates the schema and the table if they do not exist; safe from several instances at once. */
     public void createTables() {
-        SchemaScripts.apply(tx.dataSource(), LOCK_CLASS, schema.hashCode(), schema,
-                SchemaScripts.statements(SchemaScripts.read(Payments.class, List.of(SQL))));
+        SchemaScripts.create(tx.dataSource(), LOCK_CLASS, schema, Payments.class, List.of(SQL));
     }
 
     /**

@@ -66,8 +66,7 @@ public final class Shipments {
 
     /** Creates the schema and the table if they do not exist; safe from several instances at once. */
     public void createTables() {
-        SchemaScripts.apply(tx.dataSource(), LOCK_CLASS, schema.hashCode(), schema,
-                SchemaScripts.statements(SchemaScripts.read(Shipments.class, List.of(SQL))));
+        SchemaScripts.create(tx.dataSource(), LOCK_CLASS, schema, Shipments.class, List.of(SQL));
     }
 
     /**
