@@ -32,6 +32,15 @@ interface Coordination {
      */
     void awaitWork(long millis) throws InterruptedException;
 
+    /**
+     * Tells, without waiting, whether new messages may have been committed since the last call of
+     * this or of {@link #awaitWork(long)} returned. Where that cannot be known (no notifications),
+     * answers {@code true}.
+     *
+     * @return whether to read again
+     */
+    boolean workArrived();
+
     /** Ends a running {@link #awaitWork(long)} early. */
     void wakeUp();
 

@@ -32,6 +32,11 @@ final class LocalCoordination implements Coordination {
     }
 
     @Override
+    public boolean workArrived() {
+        return waiter.poll();
+    }
+
+    @Override
     public void wakeUp() {
         waiter.wake();
     }

@@ -151,10 +151,29 @@ final class PostgresCoordination implements Coordination {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("outbox relay of {} lost its LISTEN connection: {}", schema.qualifiedTable(), e.toString());
-            listenConnection = null;
-            closeQuietly(c);
+            dropListen(c, e);
         }
+    }
+
+    @Override
+    public boolean workArrived() {
+        Connection c = listenConnection;
+        if (c == null) {
+            return true;
+        }
+        try {
+            return PgNotifications.poll(c) > 0;
+        } catch (SQLException | RuntimeException e) {
+            dropListen(c, e);
+            return true;
+        }
+    }
+
+    /** Polling only until the next {@link #lead()} listens on a new connection. */
+    private void dropListen(Connection c, Exception e) {
+        LOG.warn("outbox relay of {} lost its LISTEN connection: {}", schema.qualifiedTable(), e.toString());
+        listenConnection = null;
+        closeQuietly(c);
     }
 
     @Override

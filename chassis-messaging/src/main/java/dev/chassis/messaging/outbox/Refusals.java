@@ -61,6 +61,16 @@ final class Refusals {
         return due != null && due - nowNanos > 0;
     }
 
+    /** @return whether a refused row not in flight has waited out its backoff at {@code nowNanos} */
+    boolean retryDue(long nowNanos, Set<Long> inFlight) {
+        for (Map.Entry<Long, Long> e : retryAt.entrySet()) {
+            if (e.getValue() - nowNanos <= 0 && !inFlight.contains(e.getKey())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** After a read that returned everything unsent: rows missing from it were parked or sent elsewhere. */
     void keepOnly(List<OutboxRecord> everythingUnsent) {
         if (!retryAt.isEmpty()) {

@@ -59,6 +59,12 @@ final class RelayWorker implements Runnable {
     private volatile @Nullable String lastError;
     private @Nullable Thread thread;
     private @Nullable Instant nextCleanup;
+    /** When the last read of unsent rows ran; this worker only. */
+    private long lastReadNanos = System.nanoTime();
+    /** Whether the last read left rows behind that a settled publish lets go (a busy key, a full batch). */
+    private boolean leftRowsBehind;
+    /** Whether a publish settled since the last read. */
+    private boolean settledSinceRead;
 
     RelayWorker(String name, OutboxStore store, Coordination coordination, EventBus bus, Clock clock,
             RelaySettings settings) {
@@ -134,7 +140,7 @@ final class RelayWorker implements Runnable {
                 }
                 int failed = settle(0);
                 boolean publishedNew = false;
-                if (failed == 0 && inFlight.size() < settings.maxInFlight()) {
+                if (failed == 0 && inFlight.size() < settings.maxInFlight() && readDue()) {
                     publishedNew = publishNewRows();
                 }
                 if (!publishedNew && failed == 0) {
@@ -173,6 +179,22 @@ final class RelayWorker implements Runnable {
     }
 
     /**
+     * Whether to read unsent rows now. Idle, the relay reads after each wake-up; while confirms are
+     * outstanding it checks every few milliseconds, and a read there costs the database a query, so
+     * it reads only when it may find something: a commit was notified, a publish settled that rows
+     * left behind were waiting for, a refused row's backoff ended, or the poll interval passed (the
+     * fallback when a notification is missed).
+     */
+    private boolean readDue() {
+        long now = System.nanoTime();
+        return inFlight.isEmpty()
+                || coordination.workArrived()
+                || (leftRowsBehind && settledSinceRead)
+                || now - lastReadNanos >= settings.pollInterval().toNanos()
+                || refusals.retryDue(now, inFlight.keySet());
+    }
+
+    /**
      * Reads committed unsent rows and publishes those not already in flight, many at once: rows
      * without an ordering key all together, rows of one key one after another (each after the
      * previous one's confirm, none after a failure). A key with a row still in flight from an earlier
@@ -180,17 +202,19 @@ final class RelayWorker implements Runnable {
      * though the bus spreads publishes over several channels and rounds overlap. At most
      * {@code maxInFlight} rows are unconfirmed at a time.
      *
-     * <p>While confirms are outstanding the relay reads every few milliseconds, so each read is kept
-     * cheap: rows in flight are left out of the query rather than read, decoded and skipped, and the
-     * leadership (a database round trip) is checked once before the first publish of a read, not
-     * for a read with nothing new.
+     * <p>Reads overlap with confirms, so each read is kept cheap: rows in flight are left out of
+     * the query rather than read, decoded and skipped, and the leadership (a database round trip) is
+     * checked once before the first publish of a read, not for a read with nothing new.
      *
      * @return whether anything new was published
      */
     private boolean publishNewRows() {
         int limit = settings.batchSize() + refusals.waitingRows();
         Set<Long> flying = Set.copyOf(inFlight.keySet());
+        lastReadNanos = System.nanoTime();
+        settledSinceRead = false;
         List<OutboxRecord> rows = store.unsent(limit, flying);
+        boolean behind = rows.size() >= limit;
         if (rows.size() < limit) {
             refusals.keepOnly(rows);
         }
@@ -207,6 +231,7 @@ final class RelayWorker implements Runnable {
         boolean leads = false;
         for (OutboxRecord record : rows) {
             if (started == settings.batchSize() || inFlight.size() >= settings.maxInFlight()) {
+                behind = true;
                 break;
             }
             String key = record.message().orderingKey();
@@ -214,6 +239,7 @@ final class RelayWorker implements Runnable {
                 continue;
             }
             if (key != null && waiting.contains(key)) {
+                behind = true;
                 continue;
             }
             long id = record.id();
@@ -226,6 +252,7 @@ final class RelayWorker implements Runnable {
             }
             if (!leads) {
                 if (!coordination.stillLeads()) {
+                    leftRowsBehind = true;
                     return false;
                 }
                 leads = true;
@@ -241,6 +268,7 @@ final class RelayWorker implements Runnable {
             outcome.thenAccept(settled::add);
             started++;
         }
+        leftRowsBehind = behind;
         return started > 0;
     }
 
@@ -258,6 +286,7 @@ final class RelayWorker implements Runnable {
         List<Settled> refused = new ArrayList<>();
         int failed = 0;
         for (Settled done = first; done != null; done = settled.poll()) {
+            settledSinceRead = true;
             if (done.outcome() == Outcome.SENT) {
                 sent.add(done.id());
             } else {

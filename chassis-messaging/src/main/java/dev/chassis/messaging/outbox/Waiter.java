@@ -19,6 +19,15 @@ final class Waiter {
         }
     }
 
+    /** @return whether a wake arrived since the last {@link #await} or {@code poll}; forgets it */
+    boolean poll() {
+        synchronized (lock) {
+            boolean was = woken;
+            woken = false;
+            return was;
+        }
+    }
+
     void wake() {
         synchronized (lock) {
             woken = true;
