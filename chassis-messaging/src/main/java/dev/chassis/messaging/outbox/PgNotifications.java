@@ -29,27 +29,12 @@ final class PgNotifications {
      * @return how many arrived, 0 after the timeout
      */
     static int await(Connection connection, int timeoutMillis) throws SQLException {
-        return read(connection, Math.max(1, timeoutMillis));
-    }
-
-    /**
-     * Takes the notifications that already reached the connection, without waiting for more (the
-     * driver reads only what the socket holds).
-     *
-     * @return how many there were
-     */
-    static int poll(Connection connection) throws SQLException {
-        return read(connection, -1);
-    }
-
-    /** The driver's {@code getNotifications(timeout)}: above 0 waits that long, 0 forever, below 0 not at all. */
-    private static int read(Connection connection, int timeoutMillis) throws SQLException {
         if (PG_CONNECTION == null || GET_NOTIFICATIONS == null) {
             throw new IllegalStateException("the PostgreSQL driver is not on the class path");
         }
         Object pg = connection.unwrap(PG_CONNECTION);
         try {
-            Object[] notifications = (Object[]) GET_NOTIFICATIONS.invoke(pg, timeoutMillis);
+            Object[] notifications = (Object[]) GET_NOTIFICATIONS.invoke(pg, Math.max(1, timeoutMillis));
             return notifications == null ? 0 : notifications.length;
         } catch (SQLException | RuntimeException | Error e) {
             throw e;

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * while that session lives, no other relay of the same table gets the lock; when it ends (the
  * process dies, the connection is cut, the backend is terminated) PostgreSQL releases the lock and
  * a standby relay takes over on its next attempt. The leader also keeps a second connection that
- * {@code LISTEN}s on the table's channel. Both connections are used by the relay's worker thread
- * only; {@link #close()} runs after that thread ended.
+ * {@code LISTEN}s on the table's channel, read by a thread of its own that only raises a flag and
+ * wakes the relay, so the relay learns of a commit without a round trip. The lock connection is used
+ * by the relay's worker thread only; {@link #close()} runs after that thread ended.
  */
 final class PostgresCoordination implements Coordination {
     /** The first key of every chassis outbox advisory lock; the second is the schema's. */
@@ -33,11 +35,13 @@ final class PostgresCoordination implements Coordination {
     private final DataSource dataSource;
     private final OutboxSchema schema;
     private final Waiter waiter = new Waiter();
+    /** Raised by the listener for each batch of notifications, lowered when the relay takes it. */
+    private final AtomicBoolean notified = new AtomicBoolean();
     private volatile boolean leader;
     private volatile boolean closed;
     private volatile boolean woken;
     private @Nullable Connection lockConnection;
-    private @Nullable Connection listenConnection;
+    private volatile @Nullable Listener listener;
     private long lastLeadCheck;
 
     PostgresCoordination(DataSource dataSource, OutboxSchema schema) {
@@ -64,7 +68,11 @@ final class PostgresCoordination implements Coordination {
     }
 
     private boolean leaderListening() {
-        if (leader && listenConnection == null && PgNotifications.available()) {
+        Listener l = listener;
+        if (leader && (l == null || !l.isListening()) && PgNotifications.available()) {
+            if (l != null) {
+                l.stop();
+            }
             listen();
         }
         return leader;
@@ -124,7 +132,9 @@ final class PostgresCoordination implements Coordination {
             try (Statement st = c.createStatement()) {
                 st.execute("LISTEN \"" + schema.channel() + "\"");
             }
-            listenConnection = c;
+            // commits before the LISTEN are not notified: read once more to be sure
+            notified.set(true);
+            listener = new Listener(c);
         } catch (SQLException e) {
             LOG.warn("outbox relay of {} could not LISTEN, polling only: {}", schema.qualifiedTable(), e.toString());
             closeQuietly(c);
@@ -133,47 +143,25 @@ final class PostgresCoordination implements Coordination {
 
     @Override
     public void awaitWork(long millis) throws InterruptedException {
-        Connection c = listenConnection;
-        if (c == null) {
-            waiter.await(millis);
-            return;
-        }
         long deadline = System.nanoTime() + millis * 1_000_000L;
-        woken = false;
-        try {
-            while (!closed && !woken) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    return;
-                }
-                if (PgNotifications.await(c, (int) Math.min(left, SLICE_MILLIS)) > 0) {
-                    return;
-                }
+        while (!closed && !woken && !notified.get()) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                break;
             }
-        } catch (SQLException | RuntimeException e) {
-            dropListen(c, e);
+            waiter.await(left);
         }
+        woken = false;
+        notified.set(false);
     }
 
     @Override
     public boolean workArrived() {
-        Connection c = listenConnection;
-        if (c == null) {
+        Listener l = listener;
+        if (l == null || !l.isListening()) {
             return true;
         }
-        try {
-            return PgNotifications.poll(c) > 0;
-        } catch (SQLException | RuntimeException e) {
-            dropListen(c, e);
-            return true;
-        }
-    }
-
-    /** Polling only until the next {@link #lead()} listens on a new connection. */
-    private void dropListen(Connection c, Exception e) {
-        LOG.warn("outbox relay of {} lost its LISTEN connection: {}", schema.qualifiedTable(), e.toString());
-        listenConnection = null;
-        closeQuietly(c);
+        return notified.getAndSet(false);
     }
 
     @Override
@@ -185,20 +173,23 @@ final class PostgresCoordination implements Coordination {
     @Override
     public void close() {
         closed = true;
-        Connection listen = listenConnection;
-        listenConnection = null;
-        if (listen != null) {
-            // a pool would hand the session on still listening
-            execQuietly(listen, "UNLISTEN *");
-            closeQuietly(listen);
-        }
+        stopListening();
         dropLock(true);
+    }
+
+    private void stopListening() {
+        Listener l = listener;
+        listener = null;
+        if (l != null) {
+            l.stop();
+        }
     }
 
     private void dropLock(boolean unlock) {
         Connection c = lockConnection;
         lockConnection = null;
         leader = false;
+        stopListening();
         if (c != null) {
             if (unlock) {
                 // a pool would hand the session on still holding the lock
@@ -231,6 +222,65 @@ final class PostgresCoordination implements Coordination {
                 c.close();
             } catch (SQLException ignored) {
                 // nothing more to release
+            }
+        }
+    }
+
+    /**
+     * Waits for notifications on the {@code LISTEN} connection on its own daemon thread. On a
+     * failure it closes the connection and stops; {@link #lead()} starts a new one. The connection
+     * is used by this thread only, which also {@code UNLISTEN}s and closes it.
+     */
+    private final class Listener implements Runnable {
+        private final Connection connection;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Listener(Connection connection) {
+            this.connection = connection;
+            this.thread = new Thread(this, "chassis-outbox-listen-" + schema.qualifiedTable());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        boolean isListening() {
+            return running;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (running) {
+                    if (PgNotifications.await(connection, SLICE_MILLIS) > 0) {
+                        notified.set(true);
+                        waiter.wake();
+                    }
+                }
+                // a pool would hand the session on still listening
+                execQuietly(connection, "UNLISTEN *");
+            } catch (SQLException | RuntimeException e) {
+                if (running) {
+                    LOG.warn("outbox relay of {} lost its LISTEN connection, polling until it listens again: {}",
+                            schema.qualifiedTable(), e.toString());
+                }
+                running = false;
+                // the relay reads, as it cannot know what it missed
+                notified.set(true);
+                waiter.wake();
+            } finally {
+                closeQuietly(connection);
+            }
+        }
+
+        /** Ends the thread within one wait slice. */
+        void stop() {
+            running = false;
+            if (thread != Thread.currentThread()) {
+                try {
+                    thread.join(SLICE_MILLIS * 10L);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The relay's view of commits on PostgreSQL: a NOTIFY per committed outbox row, seen without waiting. */
+/** The relay's view of commits on PostgreSQL: a NOTIFY per committed outbox row, seen without a round trip. */
 class PostgresCoordinationIT {
     private final PgFixture pg = new PgFixture();
     private final PostgresCoordination coordination = new PostgresCoordination(pg.dataSource, pg.schema);
@@ -22,7 +22,8 @@ class PostgresCoordinationIT {
     void tellsWithoutWaitingWhetherARowWasCommittedSinceItLastLooked() {
         // given
         assertThat(coordination.lead()).isTrue();
-        assertThat(coordination.workArrived()).as("nothing committed yet").isFalse();
+        assertThat(coordination.workArrived()).as("once after it starts listening: commits before were not notified").isTrue();
+        assertThat(coordination.workArrived()).as("nothing committed since").isFalse();
 
         // when
         pg.commit("it.topic", "k-1", PgFixture.envelope("first"));
@@ -38,6 +39,7 @@ class PostgresCoordinationIT {
     void answersYesWhenItCannotKnowBecauseItsListenConnectionIsGone() {
         // given
         assertThat(coordination.lead()).isTrue();
+        assertThat(coordination.workArrived()).isTrue();
         assertThat(coordination.workArrived()).isFalse();
 
         // when
