@@ -1,10 +1,10 @@
 package dev.chassis.messaging.outbox;
 
-/** The in-memory outbox's coordination: always the leader, woken by every add. Thread-safe. */
+/** The in-memory outbox's coordination: always the leader, with work on every add. Thread-safe. */
 final class LocalCoordination implements Coordination {
     private final InMemoryOutbox outbox;
     private final Waiter waiter = new Waiter();
-    private final Runnable listener = waiter::wake;
+    private final Runnable listener = waiter::addWork;
 
     LocalCoordination(InMemoryOutbox outbox) {
         this.outbox = outbox;
@@ -33,7 +33,7 @@ final class LocalCoordination implements Coordination {
 
     @Override
     public boolean workArrived() {
-        return waiter.poll();
+        return waiter.takeWork();
     }
 
     @Override

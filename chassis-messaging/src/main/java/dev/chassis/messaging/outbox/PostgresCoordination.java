@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,11 +34,7 @@ final class PostgresCoordination implements Coordination {
     private final DataSource dataSource;
     private final OutboxSchema schema;
     private final Waiter waiter = new Waiter();
-    /** Raised by the listener for each batch of notifications, lowered when the relay takes it. */
-    private final AtomicBoolean notified = new AtomicBoolean();
     private volatile boolean leader;
-    private volatile boolean closed;
-    private volatile boolean woken;
     private @Nullable Connection lockConnection;
     private volatile @Nullable Listener listener;
     private long lastLeadCheck;
@@ -133,7 +128,7 @@ final class PostgresCoordination implements Coordination {
                 st.execute("LISTEN \"" + schema.channel() + "\"");
             }
             // commits before the LISTEN are not notified: read once more to be sure
-            notified.set(true);
+            waiter.addWork();
             listener = new Listener(c);
         } catch (SQLException e) {
             LOG.warn("outbox relay of {} could not LISTEN, polling only: {}", schema.qualifiedTable(), e.toString());
@@ -143,36 +138,24 @@ final class PostgresCoordination implements Coordination {
 
     @Override
     public void awaitWork(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000L;
-        while (!closed && !woken && !notified.get()) {
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) {
-                break;
-            }
-            waiter.await(left);
-        }
-        woken = false;
-        notified.set(false);
+        waiter.await(millis);
     }
 
     @Override
     public boolean workArrived() {
+        boolean notified = waiter.takeWork();
         Listener l = listener;
-        if (l == null || !l.isListening()) {
-            return true;
-        }
-        return notified.getAndSet(false);
+        return notified || l == null || !l.isListening();
     }
 
     @Override
     public void wakeUp() {
-        woken = true;
         waiter.wake();
     }
 
     @Override
     public void close() {
-        closed = true;
+        waiter.wake();
         stopListening();
         dropLock(true);
     }
@@ -252,8 +235,7 @@ final class PostgresCoordination implements Coordination {
             try {
                 while (running) {
                     if (PgNotifications.await(connection, SLICE_MILLIS) > 0) {
-                        notified.set(true);
-                        waiter.wake();
+                        waiter.addWork();
                     }
                 }
                 // a pool would hand the session on still listening
@@ -265,8 +247,7 @@ final class PostgresCoordination implements Coordination {
                 }
                 running = false;
                 // the relay reads, as it cannot know what it missed
-                notified.set(true);
-                waiter.wake();
+                waiter.addWork();
             } finally {
                 closeQuietly(connection);
             }

@@ -65,6 +65,8 @@ final class RelayWorker implements Runnable {
     private boolean leftRowsBehind;
     /** Whether a publish settled since the last read. */
     private boolean settledSinceRead;
+    /** Whether the next round reads whatever else says: after a pause, which may have taken a notification. */
+    private boolean readNext;
 
     RelayWorker(String name, OutboxStore store, Coordination coordination, EventBus bus, Clock clock,
             RelaySettings settings) {
@@ -133,6 +135,7 @@ final class RelayWorker implements Runnable {
             try {
                 if (inFlight.isEmpty()) {
                     if (!coordination.lead()) {
+                        coordination.workArrived();  // a standby tries again after the poll interval
                         coordination.awaitWork(settings.pollInterval().toMillis());
                         continue;
                     }
@@ -140,15 +143,19 @@ final class RelayWorker implements Runnable {
                 }
                 int failed = settle(0);
                 boolean publishedNew = false;
-                if (failed == 0 && inFlight.size() < settings.maxInFlight() && readDue()) {
-                    publishedNew = publishNewRows();
+                if (failed == 0 && readDue()) {
+                    if (inFlight.size() < settings.maxInFlight()) {
+                        publishedNew = publishNewRows();
+                    } else {
+                        readNext = true;  // once a publish settles
+                    }
                 }
                 if (!publishedNew && failed == 0) {
-                    if (inFlight.isEmpty()) {
-                        coordination.awaitWork(refusals.idleWaitMillis());
-                    } else {
-                        failed = settle(SETTLE_WAIT_MILLIS);
-                    }
+                    // until a commit is notified, a publish settles (it wakes the relay), a refused
+                    // row's backoff ends or the poll interval since the last read passes
+                    long sinceRead = (System.nanoTime() - lastReadNanos) / 1_000_000L;
+                    coordination.awaitWork(inFlight.isEmpty() ? refusals.idleWaitMillis()
+                            : Math.max(1, Math.min(refusals.idleWaitMillis(), settings.pollInterval().toMillis() - sinceRead)));
                 }
                 if (failed > 0) {
                     backoff = backoff == 0 ? settings.initialBackoff().toMillis()
@@ -180,15 +187,17 @@ final class RelayWorker implements Runnable {
 
     /**
      * Whether to read unsent rows now. Idle, the relay reads after each wake-up; while confirms are
-     * outstanding it checks every few milliseconds, and a read there costs the database a query, so
+     * outstanding it wakes for each settled publish too, and a read costs the database a query, so
      * it reads only when it may find something: a commit was notified, a publish settled that rows
-     * left behind were waiting for, a refused row's backoff ended, or the poll interval passed (the
-     * fallback when a notification is missed).
+     * left behind were waiting for, a refused row's backoff ended, a pause ended, or the poll
+     * interval passed (the fallback when a notification is missed). Takes the notification.
      */
     private boolean readDue() {
         long now = System.nanoTime();
-        return inFlight.isEmpty()
-                || coordination.workArrived()
+        boolean notified = coordination.workArrived();
+        return notified
+                || inFlight.isEmpty()
+                || readNext
                 || (leftRowsBehind && settledSinceRead)
                 || now - lastReadNanos >= settings.pollInterval().toNanos()
                 || refusals.retryDue(now, inFlight.keySet());
@@ -213,6 +222,7 @@ final class RelayWorker implements Runnable {
         Set<Long> flying = Set.copyOf(inFlight.keySet());
         lastReadNanos = System.nanoTime();
         settledSinceRead = false;
+        readNext = false;
         List<OutboxRecord> rows = store.unsent(limit, flying);
         boolean behind = rows.size() >= limit;
         if (rows.size() < limit) {
@@ -265,7 +275,10 @@ final class RelayWorker implements Runnable {
             if (key != null) {
                 lastOfKey.put(key, outcome);
             }
-            outcome.thenAccept(settled::add);
+            outcome.thenAccept(done -> {
+                settled.add(done);
+                coordination.wakeUp();
+            });
             started++;
         }
         leftRowsBehind = behind;
@@ -393,13 +406,16 @@ final class RelayWorker implements Runnable {
     }
 
     private void pause(long millis) throws InterruptedException {
-        // woken early only by stop(); a notification during backoff must not shorten it
+        // ended early only by stop(); a notification or a settled publish must not shorten it, so
+        // notifications are taken (and the next round reads anyway)
         long deadline = System.nanoTime() + millis * 1_000_000L;
+        readNext = true;
         while (running) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0) {
                 return;
             }
+            coordination.workArrived();
             coordination.awaitWork(left);
         }
     }
