@@ -27,6 +27,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
@@ -97,26 +98,28 @@ final class GatewayProxy extends ProxyHandler {
         response.getHeaders().put(CorrelationId.HTTP_HEADER, correlation.correlationId());
         String path = request.getHttpURI().getPath();
         if (path == null || RequestTarget.problem(path).isPresent()) {
-            JsonResponses.writeError(response, callback, HttpStatus.BAD_REQUEST_400);
+            answerError(request, response, callback, HttpStatus.BAD_REQUEST_400);
             return true;
         }
         String method = request.getMethod();
         if (REFUSED_METHODS.contains(method)) {
-            JsonResponses.writeError(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+            answerError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
             return true;
         }
         if (path.equals("/health") || path.equals("/ready")) {
             HealthReport report = path.equals("/health") ? health.liveness() : health.readiness();
-            JsonResponses.write(response, callback, report.httpStatus(), report.toJson());
+            answer(request, response, () -> JsonResponses.write(response, callback, report.httpStatus(), report.toJson()));
             return true;
         }
         if (request.getLength() > maxBodyBytes) {
+            // the body is not read, so the connection cannot carry another request
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
             JsonResponses.writeError(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
             return true;
         }
         RouteGuard guard = match(path);
         if (guard == null) {
-            JsonResponses.writeError(response, callback, HttpStatus.NOT_FOUND_404);
+            answerError(request, response, callback, HttpStatus.NOT_FOUND_404);
             return true;
         }
         Exchange exchange = startExchange(request, guard, path, correlation);
@@ -124,7 +127,7 @@ final class GatewayProxy extends ProxyHandler {
         List<ServiceInstance> instances = registry.healthyInstances(guard.route().service());
         if (instances.isEmpty()) {
             exchange.span.setAttribute("chassis.gateway.fallback", "no instance");
-            JsonResponses.writeError(response, traced, HttpStatus.SERVICE_UNAVAILABLE_503);
+            answerError(request, response, traced, HttpStatus.SERVICE_UNAVAILABLE_503);
             return true;
         }
         request.setAttribute(EXCHANGE, exchange);
@@ -133,10 +136,27 @@ final class GatewayProxy extends ProxyHandler {
                     if (failure != null && exchange.instance() == null) {
                         // the breaker refused (or choosing failed): nothing was sent upstream
                         exchange.span.setAttribute("chassis.gateway.fallback", failure.getClass().getSimpleName());
-                        JsonResponses.writeError(response, traced, HttpStatus.SERVICE_UNAVAILABLE_503);
+                        answerError(request, response, traced, HttpStatus.SERVICE_UNAVAILABLE_503);
                     }
                 });
         return true;
+    }
+
+    /** {@link #answer} with {@code {"error": message(status)}}. */
+    private void answerError(Request request, Response response, Callback callback, int status) {
+        answer(request, response, () -> JsonResponses.writeError(response, callback, status));
+    }
+
+    /**
+     * Runs {@code write}, an answer of the gateway's own, once the rest of the request body was read
+     * (see {@link RequestDrain}), so that the client's connection stays usable; if the body cannot be
+     * read, the answer says {@code Connection: close}, which Jetty then does.
+     */
+    private void answer(Request request, Response response, Runnable write) {
+        RequestDrain.drain(request, maxBodyBytes, Callback.from(write, failure -> {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            write.run();
+        }));
     }
 
     private @Nullable RouteGuard match(String path) {
@@ -176,7 +196,7 @@ final class GatewayProxy extends ProxyHandler {
         } catch (RuntimeException e) {
             log.warn("could not forward a request to {}", chosen.id(), e);
             exchange.answered.completeExceptionally(e);
-            JsonResponses.writeError(response, callback, HttpStatus.BAD_GATEWAY_502);
+            answerError(request, response, callback, HttpStatus.BAD_GATEWAY_502);
         }
         return exchange.answered;
     }
@@ -260,7 +280,7 @@ final class GatewayProxy extends ProxyHandler {
             log.warn("{} {} to {} failed: {}", clientToProxyRequest.getMethod(), exchange.guard.route().service(),
                     exchange.instance() == null ? "?" : exchange.instance().id(), failure.toString());
         }
-        JsonResponses.writeError(proxyToClientResponse, proxyToClientCallback, status);
+        answerError(clientToProxyRequest, proxyToClientResponse, proxyToClientCallback, status);
     }
 
     private static int failureStatus(Throwable failure) {

@@ -4,8 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -53,7 +56,10 @@ final class RawHttp {
                 break;
             }
         }
-        String text = all.toString(StandardCharsets.ISO_8859_1);
+        return parse(all.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    private static Reply parse(String text) throws IOException {
         int end = text.indexOf("\r\n\r\n");
         if (end < 0) {
             throw new IOException("no complete response head: " + text);
@@ -77,5 +83,44 @@ final class RawHttp {
             }
         }
         return false;
+    }
+
+    /**
+     * Reads up to {@code count} responses with {@code Content-Length} from one connection, starting
+     * with bytes already read; stops early when the server closes or resets the connection.
+     */
+    static List<Reply> readReplies(String alreadyRead, InputStream in, int count) throws IOException {
+        StringBuilder text = new StringBuilder(alreadyRead);
+        List<Reply> replies = new ArrayList<>();
+        byte[] buffer = new byte[8192];
+        while (replies.size() < count) {
+            int end = text.indexOf("\r\n\r\n");
+            if (end >= 0 && complete(text.toString(), end)) {
+                Reply reply = parse(text.substring(0, end + 4 + contentLength(text.toString(), end)));
+                replies.add(reply);
+                text.delete(0, end + 4 + contentLength(text.toString(), end));
+                continue;
+            }
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (SocketException reset) {
+                break;
+            }
+            if (n < 0) {
+                break;
+            }
+            text.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+        }
+        return replies;
+    }
+
+    private static int contentLength(String text, int end) {
+        for (String line : text.substring(0, end).split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                return Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        return 0;
     }
 }
