@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's loop on its own thread: lead, clean up when due, relay one batch, then sleep until
- * notified (or back off after failures). Counters are read from any thread.
+ * notified (or back off after failures). Marking confirmed rows sent runs on a second thread, so
+ * that a slow write does not hold up the next read. Counters are read from any thread.
  *
  * <p>Two kinds of failure are told apart. A transient one (broker down, connection lost, no confirm
  * in time) concerns every row, so the whole relay backs off and nothing is counted against the row.
@@ -53,6 +56,12 @@ final class RelayWorker implements Runnable {
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     /** Completed publishes, handed from the bus's threads to this worker. */
     private final BlockingQueue<Settled> settled = new LinkedBlockingQueue<>();
+    /** Marks of confirmed rows run here, so the worker reads and publishes meanwhile. */
+    private final ExecutorService marker;
+    /** Rows whose mark is under way; changed by this worker only. */
+    private final Set<Long> marking = new HashSet<>();
+    /** Finished marks, handed from the marker to this worker. */
+    private final BlockingQueue<Marked> marked = new LinkedBlockingQueue<>();
     private final Refusals refusals;
     private volatile boolean running;
     private volatile boolean stopped;
@@ -77,6 +86,11 @@ final class RelayWorker implements Runnable {
         this.clock = clock;
         this.settings = settings;
         this.refusals = new Refusals(name, store, clock, settings);
+        this.marker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "chassis-outbox-mark-" + name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     void start() {
@@ -183,6 +197,7 @@ final class RelayWorker implements Runnable {
             }
         }
         drainInFlight();
+        marker.shutdown();
     }
 
     /**
@@ -286,9 +301,10 @@ final class RelayWorker implements Runnable {
     }
 
     /**
-     * Marks confirmed rows sent (in one write) and forgets failed ones, so they are read and published
-     * again; rows whose confirm is overdue are forgotten too (a duplicate at worst). Refused rows are
-     * counted in the store, after the mark, so that a failing count cannot hold up the mark.
+     * Hands confirmed rows to the marker, which marks them sent in one write, and forgets failed ones,
+     * so they are read and published again; rows whose confirm is overdue are forgotten too (a
+     * duplicate at worst). A row stays in flight until its mark is done, so no read sees it unsent
+     * meanwhile. Refused rows are counted in the store, here, after the marks were handed over.
      *
      * @param waitMillis how long to wait for a first completion, 0 for none
      * @return how many publishes failed transiently or timed out (refusals not included)
@@ -298,6 +314,21 @@ final class RelayWorker implements Runnable {
         List<Long> sent = new ArrayList<>();
         List<Settled> refused = new ArrayList<>();
         int failed = 0;
+        for (Marked done = marked.poll(); done != null; done = marked.poll()) {
+            settledSinceRead = true;
+            // marked, or read and published again (a duplicate, never a loss)
+            done.ids().forEach(inFlight::remove);
+            marking.removeAll(done.ids());
+            refusals.sent(done.ids());
+            if (done.error() == null) {
+                published.addAndGet(done.ids().size());
+            } else {
+                failures.incrementAndGet();
+                lastError = done.error().toString();
+                LOG.warn("outbox relay '{}' could not mark {} rows sent; they will be published again: {}", name,
+                        done.ids().size(), lastError);
+            }
+        }
         for (Settled done = first; done != null; done = settled.poll()) {
             settledSinceRead = true;
             if (done.outcome() == Outcome.SENT) {
@@ -313,7 +344,8 @@ final class RelayWorker implements Runnable {
         }
         long overdue = System.nanoTime() - settings.publishTimeout().toNanos();
         for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
-            if (e.getValue().startNanos() - overdue < 0 && !sent.contains(e.getKey()) && inFlight.remove(e.getKey(), e.getValue())) {
+            if (e.getValue().startNanos() - overdue < 0 && !sent.contains(e.getKey()) && !marking.contains(e.getKey())
+                    && inFlight.remove(e.getKey(), e.getValue())) {
                 failures.incrementAndGet();
                 lastError = "no confirm within " + settings.publishTimeout() + " for row " + e.getKey();
                 LOG.warn("outbox relay '{}': {}; it will be published again", name, lastError);
@@ -321,14 +353,17 @@ final class RelayWorker implements Runnable {
             }
         }
         if (!sent.isEmpty()) {
-            try {
-                markSent(sent);
-                published.addAndGet(sent.size());
-            } finally {
-                // marked, or read and published again (a duplicate, never a loss)
-                sent.forEach(inFlight::remove);
-                refusals.sent(sent);
-            }
+            marking.addAll(sent);
+            marker.execute(() -> {
+                RuntimeException error = null;
+                try {
+                    markSent(sent);
+                } catch (RuntimeException e) {
+                    error = e;
+                }
+                marked.add(new Marked(sent, error));
+                coordination.wakeUp();
+            });
         }
         refused.forEach(r -> refusals.count(r.record(), requireNonNull(r.error())));
         return failed;
@@ -418,6 +453,10 @@ final class RelayWorker implements Runnable {
             coordination.workArrived();
             coordination.awaitWork(left);
         }
+    }
+
+    /** A mark done by the marker: the rows, and why it failed, if it did. */
+    private record Marked(List<Long> ids, @Nullable RuntimeException error) {
     }
 
     /** A row published and not yet settled: when its publish started, and its ordering key. */
