@@ -60,6 +60,8 @@ final class RelayWorker implements Runnable {
     private final ExecutorService marker;
     /** Rows whose mark is under way; changed by this worker only. */
     private final Set<Long> marking = new HashSet<>();
+    /** Confirmed rows waiting for the marker, which takes all there are into one write. */
+    private final BlockingQueue<List<Long>> toMark = new LinkedBlockingQueue<>();
     /** Finished marks, handed from the marker to this worker. */
     private final BlockingQueue<Marked> marked = new LinkedBlockingQueue<>();
     private final Refusals refusals;
@@ -354,16 +356,8 @@ final class RelayWorker implements Runnable {
         }
         if (!sent.isEmpty()) {
             marking.addAll(sent);
-            marker.execute(() -> {
-                RuntimeException error = null;
-                try {
-                    markSent(sent);
-                } catch (RuntimeException e) {
-                    error = e;
-                }
-                marked.add(new Marked(sent, error));
-                coordination.wakeUp();
-            });
+            toMark.add(sent);
+            marker.execute(this::markWaiting);
         }
         refused.forEach(r -> refusals.count(r.record(), requireNonNull(r.error())));
         return failed;
@@ -382,6 +376,25 @@ final class RelayWorker implements Runnable {
             LOG.warn("outbox relay '{}' could not settle in-flight messages on stop; they will be published again: {}",
                     name, e.toString());
         }
+    }
+
+    /** On the marker: marks every row waiting (perhaps handed over by several settles) in one write. */
+    private void markWaiting() {
+        List<Long> ids = new ArrayList<>();
+        for (List<Long> some = toMark.poll(); some != null; some = toMark.poll()) {
+            ids.addAll(some);
+        }
+        if (ids.isEmpty()) {
+            return;  // taken by an earlier run
+        }
+        RuntimeException error = null;
+        try {
+            markSent(ids);
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        marked.add(new Marked(ids, error));
+        coordination.wakeUp();
     }
 
     private void markSent(List<Long> ids) {
