@@ -63,16 +63,12 @@ class GatewayConnectionReuseTest {
     @Test
     void keepsTheConnectionWhenItAnswers503BeforeTheBodyArrived() throws Exception {
         try (Socket socket = connect()) {
-            // given: the headers of a POST, its body not yet sent, and the gateway has found no instance
-            write(socket, postHead(BODY.length()));
-            assertThat(lookups.poll(10, TimeUnit.SECONDS)).isEqualTo("order-service");
-            String early = readWithin(socket, 300);
+            // given: no instance of order-service
 
-            // when: the body follows, then a second request on the same connection
-            write(socket, BODY + postHead(BODY.length()) + BODY);
+            // when: a POST whose body follows after the gateway looked the service up, then a second one
+            List<RawHttp.Reply> replies = bodyAfterTheLookupThenASecondRequest(socket);
 
             // then: both are answered with the fallback, on a connection that stays open
-            List<RawHttp.Reply> replies = RawHttp.readReplies(early, socket.getInputStream(), 2);
             assertThat(replies).hasSize(2).allSatisfy(reply -> {
                 assertThat(reply.status()).isEqualTo(503);
                 assertThat(reply.body()).isEqualTo(UNAVAILABLE);
@@ -87,15 +83,10 @@ class GatewayConnectionReuseTest {
         registry.register(new Registration(ServiceInstance.of("order-service", "orders-dead", "127.0.0.1",
                 freePortWithNothingListening()), HealthCheckSpec.none()));
         try (Socket socket = connect()) {
-            write(socket, postHead(BODY.length()));
-            assertThat(lookups.poll(10, TimeUnit.SECONDS)).isEqualTo("order-service");
-            String early = readWithin(socket, 300);
-
             // when
-            write(socket, BODY + postHead(BODY.length()) + BODY);
+            List<RawHttp.Reply> replies = bodyAfterTheLookupThenASecondRequest(socket);
 
             // then: the connection carries both answers, or the first one says it closes
-            List<RawHttp.Reply> replies = RawHttp.readReplies(early, socket.getInputStream(), 2);
             assertThat(replies).isNotEmpty();
             assertThat(replies.get(0).status()).isEqualTo(503);
             assertThat(replies.get(0).body()).isEqualTo(UNAVAILABLE);
@@ -158,6 +149,18 @@ class GatewayConnectionReuseTest {
             socket.setSoTimeout(10_000);
         }
         return early.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Sends the head of a POST, waits until the gateway looked order-service up (and up to 300 ms for
+     * an early answer), then the body and a second POST on the same connection; reads up to two replies.
+     */
+    private List<RawHttp.Reply> bodyAfterTheLookupThenASecondRequest(Socket socket) throws Exception {
+        write(socket, postHead(BODY.length()));
+        assertThat(lookups.poll(10, TimeUnit.SECONDS)).isEqualTo("order-service");
+        String early = readWithin(socket, 300);
+        write(socket, BODY + postHead(BODY.length()) + BODY);
+        return RawHttp.readReplies(early, socket.getInputStream(), 2);
     }
 
     private static int freePortWithNothingListening() throws IOException {
