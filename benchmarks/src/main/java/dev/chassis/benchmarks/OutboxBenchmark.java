@@ -178,6 +178,8 @@ public final class OutboxBenchmark {
                 }
             } finally {
                 relay.close();
+                // closed before its queues go, or its subscription would declare them again on the cancel
+                bus.close();
                 cleanUp(ds);
             }
         }
