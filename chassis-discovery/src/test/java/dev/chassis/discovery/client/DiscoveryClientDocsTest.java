@@ -97,6 +97,8 @@ class DiscoveryClientDocsTest {
                 .build();
         HttpResponse<String> created = client.send(create, HttpResponse.BodyHandlers.ofString());
 
+        // answered before the next call, whose headers the stub's lastHeaders() then holds
+        assertThat(later).succeedsWithin(Duration.ofSeconds(10));
         try (CorrelationScope scope = CorrelationContext.of("checkout-42").makeCurrent()) {
             client.send(HttpRequest.newBuilder(URI.create("http://order-service/orders/1")).build(),
                     HttpResponse.BodyHandlers.discarding());
