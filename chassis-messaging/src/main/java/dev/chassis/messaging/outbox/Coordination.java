@@ -25,7 +25,8 @@ interface Coordination {
     boolean isLeader();
 
     /**
-     * Waits until new messages may be there or the timeout passed.
+     * Waits until new messages may be there (work not yet taken by {@link #workArrived()}), a
+     * {@link #wakeUp()}, or the timeout passed. The work stays for {@link #workArrived()}; a wake-up is used up.
      *
      * @param millis the longest wait
      * @throws InterruptedException if interrupted
@@ -33,15 +34,14 @@ interface Coordination {
     void awaitWork(long millis) throws InterruptedException;
 
     /**
-     * Tells, without waiting, whether new messages may have been committed since the last call of
-     * this or of {@link #awaitWork(long)} returned. Where that cannot be known (no notifications),
-     * answers {@code true}.
+     * Takes the work: tells, without waiting, whether new messages may have been committed since
+     * the last call. Where that cannot be known (no notifications), answers {@code true}.
      *
      * @return whether to read again
      */
     boolean workArrived();
 
-    /** Ends a running {@link #awaitWork(long)} early. */
+    /** Ends a running {@link #awaitWork(long)} early, or the next one if none is running. */
     void wakeUp();
 
     /** Gives up leadership and releases connections. */

@@ -48,10 +48,12 @@ final class JdbcOutboxStore implements OutboxStore {
     private static final String ASYNC_COMMIT = " FROM (SELECT set_config('synchronous_commit', 'off', true)) async_commit";
 
     private final DataSource dataSource;
+    private final TxRunner tx;
     private final String table;
 
     JdbcOutboxStore(DataSource dataSource, OutboxSchema schema) {
         this.dataSource = requireNonNull(dataSource, "dataSource");
+        this.tx = TxRunner.of(dataSource);
         this.table = requireNonNull(schema, "schema").qualifiedTable();
     }
 
@@ -76,7 +78,7 @@ final class JdbcOutboxStore implements OutboxStore {
         requireNonNull(excluding, "excluding");
         String sql = "SELECT id, topic, ordering_key, envelope, created_at FROM " + table + " WHERE " + UNSENT
                 + (excluding.isEmpty() ? "" : " AND id <> ALL(?)") + " ORDER BY id LIMIT ?";
-        return TxRunner.of(dataSource).inTransaction(c -> {
+        return tx.inTransaction(c -> {
             try {
                 return readUnsent(c, sql, limit, excluding);
             } catch (SQLException e) {
