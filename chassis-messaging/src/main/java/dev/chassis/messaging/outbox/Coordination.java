@@ -1,9 +1,14 @@
 package dev.chassis.messaging.outbox;
 
+import dev.chassis.core.outbox.OutboxRecord;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
 /**
- * What a relay needs besides the store: whether it may relay now (leadership), and a way to sleep
- * until new messages are committed or a timeout passes. Called from the relay's one worker thread;
- * {@link #wakeUp()} and {@link #close()} from any thread.
+ * What a relay needs besides the store: whether it may relay now (leadership), reading the unsent
+ * rows as the leader, and a way to sleep until new messages are committed or a timeout passes.
+ * Called from the relay's one worker thread; {@link #wakeUp()} and {@link #close()} from any thread.
  */
 interface Coordination {
     /**
@@ -14,12 +19,15 @@ interface Coordination {
     boolean lead();
 
     /**
-     * Checks, before each publish, that the leadership is still held (on PostgreSQL: that the lock's
-     * session is alive), so a relay that lost it stops within one message.
+     * Reads committed unsent rows, in id order, if this relay still leads, in a way that shows it:
+     * on PostgreSQL the read runs on the session that holds the leader lock, so a read that returns
+     * rows was made while the lock was held, and a relay that lost its session reads nothing.
      *
-     * @return whether this relay still leads
+     * @param limit the most rows to return
+     * @param excluding ids to leave out (rows already in flight)
+     * @return the rows, or empty if this relay no longer leads
      */
-    boolean stillLeads();
+    Optional<List<OutboxRecord>> readUnsent(int limit, Set<Long> excluding);
 
     /** @return whether the last {@link #lead()} succeeded and nothing since showed it lost */
     boolean isLeader();

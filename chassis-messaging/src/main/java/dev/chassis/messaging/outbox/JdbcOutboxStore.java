@@ -47,14 +47,27 @@ final class JdbcOutboxStore implements OutboxStore {
      */
     private static final String ASYNC_COMMIT = " FROM (SELECT set_config('synchronous_commit', 'off', true)) async_commit";
 
+    /**
+     * Run once on a session that reads unsent rows through {@link #unsent(Connection, int, Set)};
+     * {@link #WALK_ANY_WAY} undoes it before the session goes back to a pool.
+     */
+    static final String WALK_IN_ORDER = "SET enable_bitmapscan = off";
+    /** Undoes {@link #WALK_IN_ORDER}. */
+    static final String WALK_ANY_WAY = "RESET enable_bitmapscan";
+
     private final DataSource dataSource;
     private final TxRunner tx;
     private final String table;
+    private final String unsentSql;
+    private final String unsentExcludingSql;
 
     JdbcOutboxStore(DataSource dataSource, OutboxSchema schema) {
         this.dataSource = requireNonNull(dataSource, "dataSource");
         this.tx = TxRunner.of(dataSource);
         this.table = requireNonNull(schema, "schema").qualifiedTable();
+        String select = "SELECT id, topic, ordering_key, envelope, created_at FROM " + table + " WHERE " + UNSENT;
+        this.unsentSql = select + " ORDER BY id LIMIT ?";
+        this.unsentExcludingSql = select + " AND id <> ALL(?) ORDER BY id LIMIT ?";
     }
 
     @Override
@@ -70,27 +83,40 @@ final class JdbcOutboxStore implements OutboxStore {
      * such entries dead as it passes them, so the next read skips them without visiting the table.
      * The planner's other choice, a bitmap scan, visits every table page those entries point to on
      * every read (5 ms for 50,000 sent rows, read hundreds of times a second by a busy relay) and
-     * marks nothing. Hence a transaction of its own with {@code SET LOCAL enable_bitmapscan = off}.
+     * marks nothing. Hence a transaction of its own with {@code SET LOCAL enable_bitmapscan = off};
+     * the relay reads through {@link #unsent(Connection, int, Set)} on a session set up once by
+     * {@link #WALK_IN_ORDER}.
      */
     @Override
     public List<OutboxRecord> unsent(int limit, Set<Long> excluding) {
         requirePositive(limit);
         requireNonNull(excluding, "excluding");
-        String sql = "SELECT id, topic, ordering_key, envelope, created_at FROM " + table + " WHERE " + UNSENT
-                + (excluding.isEmpty() ? "" : " AND id <> ALL(?)") + " ORDER BY id LIMIT ?";
         return tx.inTransaction(c -> {
             try {
-                return readUnsent(c, sql, limit, excluding);
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET LOCAL enable_bitmapscan = off");
+                }
+                return unsent(c, limit, excluding);
             } catch (SQLException e) {
                 throw TxRunner.translate("reading unsent rows of " + table + " failed", e);
             }
         });
     }
 
-    private List<OutboxRecord> readUnsent(Connection c, String sql, int limit, Set<Long> excluding) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("SET LOCAL enable_bitmapscan = off");
-        }
+    /**
+     * Reads unsent rows on the given connection in one statement (so, in auto-commit, in one round
+     * trip and one snapshot). For a session given {@link #WALK_IN_ORDER} before, or a transaction
+     * with the same setting made {@code LOCAL}.
+     *
+     * @param c the connection to read on
+     * @param limit the most rows to return
+     * @param excluding ids to leave out
+     * @return the rows in id order
+     * @throws SQLException as the driver throws it, for the caller to tell a lost session from a failed read
+     */
+    List<OutboxRecord> unsent(Connection c, int limit, Set<Long> excluding) throws SQLException {
+        requirePositive(limit);
+        String sql = excluding.isEmpty() ? unsentSql : unsentExcludingSql;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             if (!excluding.isEmpty()) {

@@ -1,13 +1,25 @@
 package dev.chassis.messaging.outbox;
 
+import dev.chassis.core.outbox.OutboxRecord;
+import dev.chassis.core.outbox.OutboxStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
 /** The in-memory outbox's coordination: always the leader, with work on every add. Thread-safe. */
 final class LocalCoordination implements Coordination {
     private final InMemoryOutbox outbox;
+    private final OutboxStore store;
     private final Waiter waiter = new Waiter();
     private final Runnable listener = waiter::addWork;
 
-    LocalCoordination(InMemoryOutbox outbox) {
+    /**
+     * @param outbox whose adds are the work
+     * @param store what reads go to: the outbox's {@link InMemoryOutbox#store()}, or one wrapping it
+     */
+    LocalCoordination(InMemoryOutbox outbox, OutboxStore store) {
         this.outbox = outbox;
+        this.store = store;
         outbox.onAdd(listener);
     }
 
@@ -17,8 +29,8 @@ final class LocalCoordination implements Coordination {
     }
 
     @Override
-    public boolean stillLeads() {
-        return true;
+    public Optional<List<OutboxRecord>> readUnsent(int limit, Set<Long> excluding) {
+        return Optional.of(store.unsent(limit, excluding));
     }
 
     @Override

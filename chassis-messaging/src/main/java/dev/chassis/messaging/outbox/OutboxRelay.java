@@ -474,11 +474,11 @@ public final class OutboxRelay implements AutoCloseable {
                 throw new IllegalStateException("give exactly one of dataSource (PostgreSQL) and outbox (in memory)");
             }
             if (dataSource != null) {
-                return new OutboxRelay(this, new JdbcOutboxStore(dataSource, schema),
-                        new PostgresCoordination(dataSource, schema), eventBus);
+                JdbcOutboxStore store = new JdbcOutboxStore(dataSource, schema);
+                return new OutboxRelay(this, store, new PostgresCoordination(dataSource, schema, store), eventBus);
             }
             InMemoryOutbox memory = requireNonNull(outbox);
-            return new OutboxRelay(this, memory.store(), new LocalCoordination(memory), eventBus);
+            return new OutboxRelay(this, memory.store(), new LocalCoordination(memory, memory.store()), eventBus);
         }
     }
 }

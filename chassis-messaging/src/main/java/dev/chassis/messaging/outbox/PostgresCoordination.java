@@ -1,10 +1,15 @@
 package dev.chassis.messaging.outbox;
 
+import dev.chassis.core.jdbc.TxRunner;
+import dev.chassis.core.outbox.OutboxRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -14,7 +19,10 @@ import org.slf4j.LoggerFactory;
  * Leadership through a session-level {@code pg_try_advisory_lock} held on a connection of its own:
  * while that session lives, no other relay of the same table gets the lock; when it ends (the
  * process dies, the connection is cut, the backend is terminated) PostgreSQL releases the lock and
- * a standby relay takes over on its next attempt. The leader also keeps a second connection that
+ * a standby relay takes over on its next attempt. The leader reads unsent rows on that same
+ * session, so each read is also the check that it still leads, at no extra round trip; the session
+ * is set up once to walk the unsent index in order (see {@link JdbcOutboxStore#unsent(int, Set)})
+ * and reset before it goes back to the pool. The leader also keeps a second connection that
  * {@code LISTEN}s on the table's channel, read by a thread of its own that only raises a flag and
  * wakes the relay, so the relay learns of a commit without a round trip. The lock connection is used
  * by the relay's worker thread only; {@link #close()} runs after that thread ended.
@@ -26,22 +34,24 @@ final class PostgresCoordination implements Coordination {
     private static final int SLICE_MILLIS = 100;
     /**
      * How often {@link #lead()} checks that the lock's session is alive. The relay calls it after
-     * every wake-up; {@link #stillLeads()} checks before every publish anyway, so a check per
-     * wake-up only added a round trip to each message's path.
+     * every wake-up; every read of unsent rows runs on that session anyway, so a check per wake-up
+     * only added a round trip to each message's path.
      */
     private static final long LEAD_CHECK_NANOS = 1_000_000_000L;
 
     private final DataSource dataSource;
     private final OutboxSchema schema;
+    private final JdbcOutboxStore store;
     private final Waiter waiter = new Waiter();
     private volatile boolean leader;
     private @Nullable Connection lockConnection;
     private volatile @Nullable Listener listener;
     private long lastLeadCheck;
 
-    PostgresCoordination(DataSource dataSource, OutboxSchema schema) {
+    PostgresCoordination(DataSource dataSource, OutboxSchema schema, JdbcOutboxStore store) {
         this.dataSource = dataSource;
         this.schema = schema;
+        this.store = store;
     }
 
     @Override
@@ -73,18 +83,29 @@ final class PostgresCoordination implements Coordination {
         return leader;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A failed read on a session that is still alive is the read's failure (thrown, so the relay
+     * backs off); on a dead session it is the end of the leadership (empty).
+     */
     @Override
-    public boolean stillLeads() {
+    public Optional<List<OutboxRecord>> readUnsent(int limit, Set<Long> excluding) {
         Connection c = lockConnection;
         if (c == null) {
-            return false;
+            return Optional.empty();
         }
-        if (!alive(c)) {
-            LOG.warn("outbox relay of {} lost its lock connection mid-batch; stopping the batch", schema.qualifiedTable());
+        try {
+            return Optional.of(store.unsent(c, limit, excluding));
+        } catch (SQLException e) {
+            if (alive(c)) {
+                throw TxRunner.translate("reading unsent rows of " + schema.qualifiedTable() + " failed", e);
+            }
+            LOG.warn("outbox relay of {} lost its lock connection; stopping until it leads again: {}",
+                    schema.qualifiedTable(), e.toString());
             dropLock(false);
-            return false;
+            return Optional.empty();
         }
-        return true;
     }
 
     @Override
@@ -107,6 +128,9 @@ final class PostgresCoordination implements Coordination {
                 }
             }
             if (got) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(JdbcOutboxStore.WALK_IN_ORDER);
+                }
                 lockConnection = c;
                 leader = true;
                 LOG.info("outbox relay of {} is the leader", schema.qualifiedTable());
@@ -175,7 +199,8 @@ final class PostgresCoordination implements Coordination {
         stopListening();
         if (c != null) {
             if (unlock) {
-                // a pool would hand the session on still holding the lock
+                // a pool would hand the session on still holding the lock, and with its setting
+                execQuietly(c, JdbcOutboxStore.WALK_ANY_WAY);
                 execQuietly(c, "SELECT pg_advisory_unlock(" + LOCK_CLASS + ", " + schema.lockKey() + ")");
             }
             closeQuietly(c);

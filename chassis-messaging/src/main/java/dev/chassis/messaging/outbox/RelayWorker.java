@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -229,8 +230,8 @@ final class RelayWorker implements Runnable {
      * {@code maxInFlight} rows are unconfirmed at a time.
      *
      * <p>Reads overlap with confirms, so each read is kept cheap: rows in flight are left out of
-     * the query rather than read, decoded and skipped, and the leadership (a database round trip) is
-     * checked once before the first publish of a read, not for a read with nothing new.
+     * the query rather than read, decoded and skipped, and the read itself shows the leadership
+     * (see {@link Coordination#readUnsent}), with no round trip of its own.
      *
      * @return whether anything new was published
      */
@@ -240,7 +241,12 @@ final class RelayWorker implements Runnable {
         lastReadNanos = System.nanoTime();
         settledSinceRead = false;
         readNext = false;
-        List<OutboxRecord> rows = store.unsent(limit, flying);
+        Optional<List<OutboxRecord>> read = coordination.readUnsent(limit, flying);
+        if (read.isEmpty()) {
+            leftRowsBehind = true;  // no longer leads: the next idle round tries to lead again
+            return false;
+        }
+        List<OutboxRecord> rows = read.get();
         boolean behind = rows.size() >= limit;
         if (rows.size() < limit) {
             refusals.keepOnly(rows);
@@ -255,7 +261,6 @@ final class RelayWorker implements Runnable {
             }
         }
         int started = 0;
-        boolean leads = false;
         for (OutboxRecord record : rows) {
             if (started == settings.batchSize() || inFlight.size() >= settings.maxInFlight()) {
                 behind = true;
@@ -276,13 +281,6 @@ final class RelayWorker implements Runnable {
                     waiting.add(key);
                 }
                 continue;
-            }
-            if (!leads) {
-                if (!coordination.stillLeads()) {
-                    leftRowsBehind = true;
-                    return false;
-                }
-                leads = true;
             }
             inFlight.put(id, new InFlight(System.nanoTime(), key));
             CompletableFuture<Settled> previous = key == null ? null : lastOfKey.get(key);

@@ -43,10 +43,15 @@ final class PgFixture implements AutoCloseable {
 
     /** A pool whose sessions are named {@code it-<id>-<role>}. */
     HikariDataSource pool(String role) {
+        return pool(role, 12);
+    }
+
+    /** A pool of at most {@code size} sessions named {@code it-<id>-<role>}. */
+    HikariDataSource pool(String role, int size) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(URL);
         config.setUsername(USER);
-        config.setMaximumPoolSize(12);
+        config.setMaximumPoolSize(size);
         config.setConnectionTimeout(5_000);
         config.addDataSourceProperty("ApplicationName", applicationName(role));
         HikariDataSource ds = new HikariDataSource(config);

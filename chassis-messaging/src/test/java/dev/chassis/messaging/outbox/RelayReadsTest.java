@@ -26,7 +26,7 @@ class RelayReadsTest {
     private final InMemoryOutbox outbox = InMemoryOutbox.create(Clock.systemUTC());
     private final CountingStore store = new CountingStore(outbox.store());
     private final RecordingBus bus = new RecordingBus();
-    private final RelayWorker worker = new RelayWorker("reads", store, new LocalCoordination(outbox), bus,
+    private final RelayWorker worker = new RelayWorker("reads", store, new LocalCoordination(outbox, store), bus,
             Clock.systemUTC(), new RelaySettings(100, Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMillis(40),
                     Duration.ofSeconds(30), Duration.ofDays(1), Duration.ofHours(1), 100, 5, 1_000));
 
