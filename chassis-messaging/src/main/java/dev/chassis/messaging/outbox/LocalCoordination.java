@@ -6,12 +6,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The in-memory outbox's coordination: always the leader, with work on every add. Thread-safe. */
-final class LocalCoordination implements Coordination {
+/**
+ * The in-memory outbox's coordination: always the leader, with work on every add. Thread-safe; not
+ * final only so that tests can lose notifications on purpose.
+ */
+class LocalCoordination implements Coordination {
     private final InMemoryOutbox outbox;
     private final OutboxStore store;
     private final Waiter waiter = new Waiter();
-    private final Runnable listener = waiter::addWork;
+    private final Runnable listener = this::added;
 
     /**
      * @param outbox whose adds are the work
@@ -21,6 +24,11 @@ final class LocalCoordination implements Coordination {
         this.outbox = outbox;
         this.store = store;
         outbox.onAdd(listener);
+    }
+
+    /** On the adding thread, after each add: new work, the notification of the in-memory outbox. */
+    void added() {
+        waiter.addWork();
     }
 
     @Override

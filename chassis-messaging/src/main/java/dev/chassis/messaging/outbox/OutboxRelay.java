@@ -71,7 +71,8 @@ public final class OutboxRelay implements AutoCloseable {
         this.coordination = coordination;
         this.clock = b.clock;
         RelaySettings settings = new RelaySettings(b.batchSize, b.pollInterval, b.initialBackoff, b.maxBackoff,
-                b.publishTimeout, b.retention, b.cleanupInterval, b.cleanupBatchSize, b.maxAttempts, b.maxInFlight);
+                b.publishTimeout, b.retention, b.cleanupInterval, b.cleanupBatchSize, b.maxAttempts, b.maxInFlight,
+                b.flowPollInterval.compareTo(b.pollInterval) < 0 ? b.flowPollInterval : b.pollInterval);
         this.worker = new RelayWorker(name, store, coordination, bus, clock, settings);
         this.metrics = new OutboxMetrics(b.openTelemetry != null ? b.openTelemetry : GlobalOpenTelemetry.getOrNoop(), this);
     }
@@ -269,6 +270,7 @@ public final class OutboxRelay implements AutoCloseable {
         private String name = "outbox";
         private int batchSize = 100;
         private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration flowPollInterval = Duration.ofMillis(10);
         private Duration initialBackoff = Duration.ofMillis(200);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Duration publishTimeout = Duration.ofSeconds(30);
@@ -351,6 +353,20 @@ public final class OutboxRelay implements AutoCloseable {
          */
         public Builder pollInterval(Duration pollInterval) {
             this.pollInterval = requirePositive(pollInterval, "pollInterval");
+            return this;
+        }
+
+        /**
+         * How soon the relay reads again, notified or not, after a read that published something:
+         * while messages flow it does not depend on every notification arriving in time (PostgreSQL
+         * delivers them late when the database's CPUs are saturated), and once a read finds nothing
+         * new it waits for notifications alone again.
+         *
+         * @param flowPollInterval default 10 ms; one longer than {@code pollInterval} acts as {@code pollInterval}
+         * @return this builder
+         */
+        public Builder flowPollInterval(Duration flowPollInterval) {
+            this.flowPollInterval = requirePositive(flowPollInterval, "flowPollInterval");
             return this;
         }
 

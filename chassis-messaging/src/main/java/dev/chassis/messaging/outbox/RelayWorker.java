@@ -79,6 +79,15 @@ final class RelayWorker implements Runnable {
     private boolean settledSinceRead;
     /** Whether the next round reads whatever else says: after a pause, which may have taken a notification. */
     private boolean readNext;
+    /**
+     * Whether messages flow: a read published something, and no read since, a flow poll interval or
+     * more after it, found nothing. While they flow, the next read comes within the flow poll interval.
+     */
+    private boolean flowing;
+    /** When the last read that published something ran; this worker only. */
+    private long lastPublishingReadNanos;
+    /** When settling next looks for rows whose confirm is overdue; this worker only. */
+    private long nextOverdueCheckNanos = System.nanoTime();
 
     RelayWorker(String name, OutboxStore store, Coordination coordination, EventBus bus, Clock clock,
             RelaySettings settings) {
@@ -169,10 +178,8 @@ final class RelayWorker implements Runnable {
                 }
                 if (!publishedNew && failed == 0) {
                     // until a commit is notified, a publish settles (it wakes the relay), a refused
-                    // row's backoff ends or the poll interval since the last read passes
-                    long sinceRead = (System.nanoTime() - lastReadNanos) / 1_000_000L;
-                    coordination.awaitWork(inFlight.isEmpty() ? refusals.idleWaitMillis()
-                            : Math.max(1, Math.min(refusals.idleWaitMillis(), settings.pollInterval().toMillis() - sinceRead)));
+                    // row's backoff ends or the (flow) poll interval since the last read passes
+                    coordination.awaitWork(waitMillis());
                 }
                 if (failed > 0) {
                     backoff = backoff == 0 ? settings.initialBackoff().toMillis()
@@ -203,12 +210,25 @@ final class RelayWorker implements Runnable {
         marker.shutdown();
     }
 
+    /** How long to sleep at most before the next round, when nothing is to be done now. */
+    private long waitMillis() {
+        long sinceRead = (System.nanoTime() - lastReadNanos) / 1_000_000L;
+        long wait = refusals.idleWaitMillis();
+        if (flowing) {
+            wait = Math.min(wait, settings.flowPollInterval().toMillis() - sinceRead);
+        } else if (!inFlight.isEmpty()) {
+            wait = Math.min(wait, settings.pollInterval().toMillis() - sinceRead);
+        }
+        return Math.max(1, wait);
+    }
+
     /**
      * Whether to read unsent rows now. Idle, the relay reads after each wake-up; while confirms are
      * outstanding it wakes for each settled publish too, and a read costs the database a query, so
      * it reads only when it may find something: a commit was notified, a publish settled that rows
-     * left behind were waiting for, a refused row's backoff ended, a pause ended, or the poll
-     * interval passed (the fallback when a notification is missed). Takes the notification.
+     * left behind were waiting for, a refused row's backoff ended, a pause ended, the poll interval
+     * passed (the fallback when a notification is missed), or, while messages flow, the flow poll
+     * interval passed (so a notification delivered late holds nothing up). Takes the notification.
      */
     private boolean readDue() {
         long now = System.nanoTime();
@@ -217,7 +237,7 @@ final class RelayWorker implements Runnable {
                 || inFlight.isEmpty()
                 || readNext
                 || (leftRowsBehind && settledSinceRead)
-                || now - lastReadNanos >= settings.pollInterval().toNanos()
+                || now - lastReadNanos >= (flowing ? settings.flowPollInterval() : settings.pollInterval()).toNanos()
                 || refusals.retryDue(now, inFlight.keySet());
     }
 
@@ -243,6 +263,7 @@ final class RelayWorker implements Runnable {
         readNext = false;
         Optional<List<OutboxRecord>> read = coordination.readUnsent(limit, flying);
         if (read.isEmpty()) {
+            flowing = false;
             leftRowsBehind = true;  // no longer leads: the next idle round tries to lead again
             return false;
         }
@@ -297,6 +318,12 @@ final class RelayWorker implements Runnable {
             started++;
         }
         leftRowsBehind = behind;
+        if (started > 0) {
+            flowing = true;
+            lastPublishingReadNanos = lastReadNanos;
+        } else if (lastReadNanos - lastPublishingReadNanos >= settings.flowPollInterval().toNanos()) {
+            flowing = false;
+        }
         return started > 0;
     }
 
@@ -318,7 +345,7 @@ final class RelayWorker implements Runnable {
             settledSinceRead = true;
             // marked, or read and published again (a duplicate, never a loss)
             done.ids().forEach(inFlight::remove);
-            marking.removeAll(done.ids());
+            done.ids().forEach(marking::remove);
             refusals.sent(done.ids());
             if (done.error() == null) {
                 published.addAndGet(done.ids().size());
@@ -342,15 +369,11 @@ final class RelayWorker implements Runnable {
                 }
             }
         }
-        long overdue = System.nanoTime() - settings.publishTimeout().toNanos();
-        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
-            if (e.getValue().startNanos() - overdue < 0 && !sent.contains(e.getKey()) && !marking.contains(e.getKey())
-                    && inFlight.remove(e.getKey(), e.getValue())) {
-                failures.incrementAndGet();
-                lastError = "no confirm within " + settings.publishTimeout() + " for row " + e.getKey();
-                LOG.warn("outbox relay '{}': {}; it will be published again", name, lastError);
-                failed++;
-            }
+        long now = System.nanoTime();
+        if (now - nextOverdueCheckNanos >= 0) {
+            // a look at every row in flight, so not on every round: a tenth of the timeout late at most
+            nextOverdueCheckNanos = now + Math.min(settings.publishTimeout().toNanos() / 10, 1_000_000_000L);
+            failed += forgetOverdue(now - settings.publishTimeout().toNanos(), sent);
         }
         if (!sent.isEmpty()) {
             marking.addAll(sent);
@@ -359,6 +382,22 @@ final class RelayWorker implements Runnable {
         }
         refused.forEach(r -> refusals.count(r.record(), requireNonNull(r.error())));
         return failed;
+    }
+
+    /** Forgets rows published before {@code overdue} and not confirmed since; returns how many. */
+    private int forgetOverdue(long overdue, List<Long> sent) {
+        int forgotten = 0;
+        Set<Long> confirmed = sent.isEmpty() ? Set.of() : new HashSet<>(sent);
+        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+            if (e.getValue().startNanos() - overdue < 0 && !confirmed.contains(e.getKey()) && !marking.contains(e.getKey())
+                    && inFlight.remove(e.getKey(), e.getValue())) {
+                failures.incrementAndGet();
+                lastError = "no confirm within " + settings.publishTimeout() + " for row " + e.getKey();
+                LOG.warn("outbox relay '{}': {}; it will be published again", name, lastError);
+                forgotten++;
+            }
+        }
+        return forgotten;
     }
 
     /** On stop: waits a while for the confirms of what is in flight, so it need not go out again. */
