@@ -34,15 +34,17 @@ import org.jspecify.annotations.Nullable;
  * refuses (unroutable, nacked, invalid) backs off alone, with its key, and after
  * {@code maxAttempts} refusals it is <em>parked</em>: kept in the table, logged at WARN, reported by
  * {@link #parkedCount()} and the admin route, and skipped, so the later messages of its key go on;
- * {@link #retryParked()} puts it back. It wakes on the {@code NOTIFY} of each commit and polls every {@code pollInterval} in
- * case a notification was missed. On PostgreSQL only one relay per outbox table is active: the one
- * holding a session-level advisory lock on a connection of its own; the others stand by and take
- * over when the leader's session ends. The leader also deletes sent messages older than the
- * retention, in batches, every cleanup interval.
+ * {@link #retryParked()} puts it back. It wakes on the {@code NOTIFY} of each commit and polls every
+ * {@code pollInterval} in case a notification was missed; while messages flow it also reads every
+ * {@code flowPollInterval}, so a notification that arrives late holds nothing up. On PostgreSQL only
+ * one relay per outbox table is active: the one holding a session-level advisory lock on a
+ * connection of its own, on which it also reads; the others stand by and take over when the
+ * leader's session ends. The leader also deletes sent messages older than the retention, in
+ * batches, every cleanup interval.
  *
  * <p>Build it, {@link #start()} it, {@link #close()} it when the service stops. The relay needs two
- * connections of its data source for itself (leader lock and {@code LISTEN}) plus one at a time for
- * its reads and writes. Instances are thread-safe.
+ * connections of its data source for itself (leader lock and reads, and {@code LISTEN}) plus one at
+ * a time for its writes. Instances are thread-safe.
  *
  * <p>What the admin route shows is also reported as OpenTelemetry metrics, labelled
  * {@code chassis.outbox.name}: see {@link Builder#openTelemetry(OpenTelemetry)}. Every relay on the
