@@ -11,6 +11,7 @@ import dev.chassis.core.bus.SubscriptionHandle;
 import dev.chassis.core.envelope.Envelope;
 import dev.chassis.core.jdbc.SqlWork;
 import dev.chassis.core.jdbc.TxRunner;
+import dev.chassis.core.outbox.OutboxMessage;
 import dev.chassis.messaging.RabbitEventBus;
 import dev.chassis.messaging.outbox.Outbox;
 import dev.chassis.messaging.outbox.OutboxRelay;
@@ -39,7 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  * same envelopes directly through {@link RabbitEventBus}, measured in the same run:
  * <ul>
  *   <li>throughput: {@code messages} envelopes of 1 KiB from the producer to the handler. Outbox: 4
- *       writer threads each commit a business row and its outbox row per transaction, one
+ *       writer threads each commit a business row and its outbox row per transaction (and again with
+ *       10 outbox rows per transaction, written by one {@code Outbox.addAll}), one
  *       {@link OutboxRelay} publishes, one subscription handles. Direct: one thread publishes the same
  *       envelopes asynchronously with publisher confirms to the same subscription. Timed until the
  *       handler saw the last message; median of the measured rounds, after a warm-up round.</li>
@@ -57,6 +59,8 @@ public final class OutboxBenchmark {
     private static final String URI = System.getProperty("rabbit.uri", "amqp://guest:guest@127.0.0.1:5672/%2F");
     private static final String TOPIC = "bench.outbox";
     private static final int WRITERS = 4;
+    /** Events per transaction of the second outbox throughput part, as when one business change emits several. */
+    private static final int EVENTS_PER_BATCH = 10;
     /** Writers of the fixed-rate runs: enough that commits waiting on the WAL flush still keep up with 1,000/s. */
     private static final int RATE_WRITERS = 8;
     private static final int RATE = 1_000;
@@ -106,21 +110,25 @@ public final class OutboxBenchmark {
             // throughput first: it warms the JIT up for the relay drain and for the direct publishes
             // the drain is compared with, so that neither is measured cold
             List<Double> outboxRates = new ArrayList<>();
+            List<Double> outboxBatchRates = new ArrayList<>();
             List<Double> directRates = new ArrayList<>();
             List<Double> directConfirmRates = new ArrayList<>();
             try (OutboxRelay relay = OutboxRelay.builder().name("bench").dataSource(ds).schema(schema).eventBus(bus)
                     .build()) {
                 relay.start();
                 for (int r = 0; r <= rounds; r++) {
-                    double outbox = throughputOutbox(ds, messages);
+                    double outbox = throughputOutbox(ds, messages, 1);
+                    double outboxBatch = throughputOutbox(ds, messages, EVENTS_PER_BATCH);
                     double[] direct = throughputDirect(bus, messages);
                     if (r > 0) { // round 0 warms up
                         outboxRates.add(outbox);
+                        outboxBatchRates.add(outboxBatch);
                         directRates.add(direct[0]);
                         directConfirmRates.add(direct[1]);
                     }
-                    System.out.printf("throughput round %d: outbox %.0f msg/s, direct %.0f msg/s (confirmed after %.0f "
-                            + "msg/s)%n", r, outbox, direct[0], direct[1]);
+                    System.out.printf("throughput round %d: outbox %.0f msg/s (%d per transaction: %.0f msg/s), direct"
+                            + " %.0f msg/s (confirmed after %.0f msg/s)%n", r, outbox, EVENTS_PER_BATCH, outboxBatch,
+                            direct[0], direct[1]);
                 }
             }
             // each drain round next to a direct round, so both run at the same warmth and machine load
@@ -140,6 +148,7 @@ public final class OutboxBenchmark {
             relay.start();
             try {
                 double outbox = median(outboxRates);
+                double outboxBatch = median(outboxBatchRates);
                 double direct = median(directRates);
                 double directConfirm = median(directConfirmRates);
                 Outbox outboxWriter = Outbox.create(b -> b.schema(schema));
@@ -164,6 +173,9 @@ public final class OutboxBenchmark {
                         + "%.0f msg/s, direct publish -> handler %.0f msg/s, ratio %.2f; direct confirmed publish "
                         + "alone %.0f msg/s, ratio %.2f%n", messages, rounds, outbox, direct, outbox / direct,
                         directConfirm, outbox / directConfirm);
+                System.out.printf("RESULT throughput, %d events per transaction (1 KiB, commit -> handler, %d messages,"
+                        + " median of %d): outbox %.0f msg/s, direct publish -> handler %.0f msg/s, ratio %.2f%n",
+                        EVENTS_PER_BATCH, messages, rounds, outboxBatch, direct, outboxBatch / direct);
                 double drain = median(drainRates);
                 double drainDirect = median(drainDirectRates);
                 System.out.printf("RESULT relay drain (%d committed messages, relay started afterwards, commit -> handler,"
@@ -196,8 +208,11 @@ public final class OutboxBenchmark {
         }
     }
 
-    /** Outbox: 4 writers commit {@code messages} transactions; timed until the handler saw them all. */
-    private double throughputOutbox(HikariDataSource ds, int messages) throws Exception {
+    /**
+     * Outbox: 4 writers commit {@code messages} events, {@code perTransaction} of them with one
+     * business row per transaction; timed until the handler saw them all.
+     */
+    private double throughputOutbox(HikariDataSource ds, int messages, int perTransaction) throws Exception {
         Envelope[] envelopes = envelopes(messages);
         Round round = new Round(messages);
         current.set(round);
@@ -209,8 +224,19 @@ public final class OutboxBenchmark {
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             done.add(writers.submit(() -> {
-                for (int i; (i = next.getAndIncrement()) < messages; ) {
-                    commit(tx, outbox, envelopes[i]);
+                for (int from; (from = next.getAndAdd(perTransaction)) < messages; ) {
+                    int first = from;
+                    int to = Math.min(from + perTransaction, messages);
+                    commit(tx, envelopes[first], c -> {
+                        if (perTransaction == 1) {
+                            return outbox.add(c, TOPIC, envelopes[first]);
+                        }
+                        List<OutboxMessage> batch = new ArrayList<>(to - first);
+                        for (int i = first; i < to; i++) {
+                            batch.add(OutboxMessage.of(TOPIC, envelopes[i]));
+                        }
+                        return outbox.addAll(c, batch);
+                    });
                 }
                 return null;
             }));
@@ -222,8 +248,9 @@ public final class OutboxBenchmark {
         long committedNanos = System.nanoTime() - start;
         round.await("outbox");
         long handledNanos = System.nanoTime() - start;
-        System.out.printf("  outbox round: writers committed at %.0f tx/s, the handler saw the last message after %.1f s%n",
-                messages * 1e9 / committedNanos, handledNanos / 1e9);
+        System.out.printf("  outbox round (%d per transaction): writers committed at %.0f tx/s, the handler saw the last"
+                + " message after %.1f s%n", perTransaction, (double) messages / perTransaction * 1e9 / committedNanos,
+                handledNanos / 1e9);
         return messages * 1e9 / handledNanos;
     }
 
@@ -331,10 +358,6 @@ public final class OutboxBenchmark {
             return 0;
         }
         return sorted[Math.max(0, (int) Math.ceil(sorted.length * fraction) - 1)];
-    }
-
-    private void commit(TxRunner tx, Outbox outbox, Envelope e) {
-        commit(tx, e, c -> outbox.add(c, TOPIC, e));
     }
 
     /** One business transaction: the business row and whatever {@code alsoInTx} writes, committed together. */

@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +22,8 @@ import java.util.function.Consumer;
  * they commit or roll back together with the caller's business change. Nothing reaches the broker
  * before the transaction commits: the {@link OutboxRelay} reads only committed rows. Each write also
  * sends a {@code NOTIFY} in the same transaction, which PostgreSQL delivers to the relay on commit
- * only. Instances are immutable, thread-safe and intended to be shared.
+ * only. A business change that emits several messages writes them with {@link #addAll} in one round
+ * trip. Instances are immutable, thread-safe and intended to be shared.
  *
  * <pre>{@code
  * Outbox outbox = Outbox.create(b -> b.schema(OutboxSchema.of("orders")));
@@ -34,15 +37,19 @@ import java.util.function.Consumer;
 public final class Outbox {
     private final OutboxSchema schema;
     private final Clock clock;
-    private final String insert;
+    /** Rows per insert statement of {@link #addAll}: 8 parameters each, well under PostgreSQL's 65,535. */
+    static final int ROWS_PER_STATEMENT = 1000;
+    private static final String ROW_PLACEHOLDERS = "(?, ?, ?, ?, ?, ?, ?, ?)";
+    private final String insertPrefix;
+    private final String insertSuffix = " RETURNING id) SELECT id, pg_notify(?, '') FROM rows ORDER BY id";
 
     private Outbox(Builder b) {
         this.schema = b.schema;
         this.clock = b.clock;
-        this.insert = "WITH row AS (INSERT INTO " + schema.qualifiedTable()
+        // identity values are taken in the order of the VALUES list, so ids ascend with the list
+        this.insertPrefix = "WITH rows AS (INSERT INTO " + schema.qualifiedTable()
                 + " (topic, ordering_key, message_id, event_type, envelope, traceparent, tracestate, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)"
-                + " SELECT id, pg_notify(?, '') FROM row";
+                + " VALUES ";
     }
 
     /**
@@ -123,31 +130,72 @@ public final class Outbox {
      * @throws dev.chassis.core.NonRetryableException if the database failed otherwise
      */
     public long add(Connection tx, OutboxMessage message) {
-        requireNonNull(tx, "tx");
         requireNonNull(message, "message");
-        Envelope envelope = CreationContext.stamp(message).envelope();
+        return addAll(tx, List.of(message)).get(0);
+    }
+
+    /**
+     * Adds several messages in the caller's transaction, in one statement per
+     * {@value #ROWS_PER_STATEMENT} messages: one round trip where {@link #add} takes one per message.
+     * Ids ascend in the list's order, so messages with the same ordering key are published in that
+     * order. Each message is stamped as {@link #add(Connection, OutboxMessage)} does.
+     *
+     * @param tx the caller's connection, auto-commit off
+     * @param messages the messages, in the order to publish them
+     * @return the row ids, in the order of {@code messages}
+     * @throws IllegalArgumentException if {@code tx} is in auto-commit mode
+     * @throws dev.chassis.core.jdbc.DatabaseException if the database failed transiently
+     * @throws dev.chassis.core.NonRetryableException if the database failed otherwise
+     */
+    public List<Long> addAll(Connection tx, List<OutboxMessage> messages) {
+        requireNonNull(tx, "tx");
+        requireNonNull(messages, "messages");
+        List<OutboxMessage> stamped = new ArrayList<>(messages.size());
+        for (OutboxMessage message : messages) {
+            stamped.add(CreationContext.stamp(requireNonNull(message, "a message in messages")));
+        }
         try {
             if (tx.getAutoCommit()) {
                 throw new IllegalArgumentException("tx is in auto-commit mode, so the message would commit apart from"
                         + " the business change; run it in a transaction (e.g. TxRunner.inTransaction)");
             }
-            try (PreparedStatement ps = tx.prepareStatement(insert)) {
-                ps.setString(1, message.topic());
-                ps.setString(2, message.orderingKey());
-                ps.setString(3, envelope.id());
-                ps.setString(4, envelope.type());
-                ps.setBytes(5, CloudEventJson.write(envelope));
-                ps.setString(6, envelope.traceparent().orElse(null));
-                ps.setString(7, envelope.tracestate().orElse(null));
-                ps.setObject(8, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
-                ps.setString(9, schema.channel());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
+            List<Long> ids = new ArrayList<>(stamped.size());
+            for (int from = 0; from < stamped.size(); from += ROWS_PER_STATEMENT) {
+                insert(tx, stamped.subList(from, Math.min(from + ROWS_PER_STATEMENT, stamped.size())), ids);
             }
+            return List.copyOf(ids);
         } catch (SQLException e) {
             throw TxRunner.translate("adding to " + schema.qualifiedTable() + " failed", e);
+        }
+    }
+
+    /** Inserts the rows in one statement that also notifies the relay once; appends their ids. */
+    private void insert(Connection tx, List<OutboxMessage> rows, List<Long> ids) throws SQLException {
+        StringBuilder sql = new StringBuilder(insertPrefix);
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(ROW_PLACEHOLDERS);
+        }
+        sql.append(insertSuffix);
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        try (PreparedStatement ps = tx.prepareStatement(sql.toString())) {
+            int p = 1;
+            for (OutboxMessage message : rows) {
+                Envelope envelope = message.envelope();
+                ps.setString(p++, message.topic());
+                ps.setString(p++, message.orderingKey());
+                ps.setString(p++, envelope.id());
+                ps.setString(p++, envelope.type());
+                ps.setBytes(p++, CloudEventJson.write(envelope));
+                ps.setString(p++, envelope.traceparent().orElse(null));
+                ps.setString(p++, envelope.tracestate().orElse(null));
+                ps.setObject(p++, now);
+            }
+            ps.setString(p, schema.channel());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
         }
     }
 
