@@ -35,13 +35,16 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Outbox {
-    private final OutboxSchema schema;
-    private final Clock clock;
     /** Rows per insert statement of {@link #addAll}: 8 parameters each, well under PostgreSQL's 65,535. */
     static final int ROWS_PER_STATEMENT = 1000;
     private static final String ROW_PLACEHOLDERS = "(?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_SUFFIX = " RETURNING id) SELECT id, pg_notify(?, '') FROM rows ORDER BY id";
+
+    private final OutboxSchema schema;
+    private final Clock clock;
     private final String insertPrefix;
-    private final String insertSuffix = " RETURNING id) SELECT id, pg_notify(?, '') FROM rows ORDER BY id";
+    /** The statement of one row, the common case, made once. */
+    private final String insertOne;
 
     private Outbox(Builder b) {
         this.schema = b.schema;
@@ -50,6 +53,7 @@ public final class Outbox {
         this.insertPrefix = "WITH rows AS (INSERT INTO " + schema.qualifiedTable()
                 + " (topic, ordering_key, message_id, event_type, envelope, traceparent, tracestate, created_at)"
                 + " VALUES ";
+        this.insertOne = insertPrefix + ROW_PLACEHOLDERS + INSERT_SUFFIX;
     }
 
     /**
@@ -171,13 +175,16 @@ public final class Outbox {
 
     /** Inserts the rows in one statement that also notifies the relay once; appends their ids. */
     private void insert(Connection tx, List<OutboxMessage> rows, List<Long> ids) throws SQLException {
-        StringBuilder sql = new StringBuilder(insertPrefix);
-        for (int i = 0; i < rows.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(ROW_PLACEHOLDERS);
+        String sql = insertOne;
+        if (rows.size() > 1) {
+            StringBuilder many = new StringBuilder(insertPrefix).append(ROW_PLACEHOLDERS);
+            for (int i = 1; i < rows.size(); i++) {
+                many.append(", ").append(ROW_PLACEHOLDERS);
+            }
+            sql = many.append(INSERT_SUFFIX).toString();
         }
-        sql.append(insertSuffix);
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        try (PreparedStatement ps = tx.prepareStatement(sql.toString())) {
+        try (PreparedStatement ps = tx.prepareStatement(sql)) {
             int p = 1;
             for (OutboxMessage message : rows) {
                 Envelope envelope = message.envelope();

@@ -118,6 +118,10 @@ final class PostgresCoordination implements Coordination {
         try {
             c = dataSource.getConnection();
             c.setAutoCommit(true);
+            // set before the lock is tried, so that nothing can fail once the lock is held
+            try (Statement st = c.createStatement()) {
+                st.execute(JdbcOutboxStore.WALK_IN_ORDER);
+            }
             boolean got;
             try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
                 ps.setInt(1, LOCK_CLASS);
@@ -128,13 +132,11 @@ final class PostgresCoordination implements Coordination {
                 }
             }
             if (got) {
-                try (Statement st = c.createStatement()) {
-                    st.execute(JdbcOutboxStore.WALK_IN_ORDER);
-                }
                 lockConnection = c;
                 leader = true;
                 LOG.info("outbox relay of {} is the leader", schema.qualifiedTable());
             } else {
+                execQuietly(c, JdbcOutboxStore.WALK_ANY_WAY);
                 c.close();
             }
         } catch (SQLException e) {

@@ -102,17 +102,27 @@ class PostgresCoordinationIT {
 
     @Test
     void leavesItsSessionAsItFoundItWhenItGoesBackToThePool() throws Exception {
-        // given: a pool of the two sessions the leader uses (the lock's and the LISTEN's)
+        // given: pools of two sessions (a leader uses both: the lock's and the LISTEN's), and a standby that tried
         HikariDataSource two = pg.pool("two", 2);
         PostgresCoordination leader = coordination(two);
         assertThat(leader.lead()).isTrue();
         assertThat(leader.readUnsent(10, Set.of())).isPresent();
 
+        HikariDataSource standbyPool = pg.pool("standby-two", 2);
+        PostgresCoordination standby = coordination(standbyPool);
+        assertThat(standby.lead()).as("the lock is taken").isFalse();
+
         // when
         leader.close();
 
-        // then: both sessions, taken at once
-        try (Connection a = two.getConnection(); Connection b = two.getConnection()) {
+        // then: both sessions of each pool, taken at once
+        assertSessionsAsFound(two);
+        assertSessionsAsFound(standbyPool);
+        standby.close();
+    }
+
+    private static void assertSessionsAsFound(HikariDataSource pool) throws Exception {
+        try (Connection a = pool.getConnection(); Connection b = pool.getConnection()) {
             for (Connection c : List.of(a, b)) {
                 try (Statement st = c.createStatement()) {
                     assertThat(value(st, "SHOW enable_bitmapscan")).isEqualTo("on");
