@@ -41,10 +41,10 @@ class RelayReadsTest {
         bus.close();
     }
 
-    /** Starts a relay polling every 4 s without notifications, and every {@code flowPoll} while messages flow. */
+    /** Starts a relay polling every 8 s without notifications, and every {@code flowPoll} while messages flow. */
     private void startRelay(Duration flowPoll) {
         RelayWorker w = new RelayWorker("reads", store, coordination, bus, Clock.systemUTC(),
-                new RelaySettings(100, Duration.ofSeconds(4), Duration.ofMillis(10), Duration.ofMillis(40),
+                new RelaySettings(100, Duration.ofSeconds(8), Duration.ofMillis(10), Duration.ofMillis(40),
                         Duration.ofSeconds(30), Duration.ofDays(1), Duration.ofHours(1), 100, 5, 1_000, flowPoll));
         worker = w;
         w.start();
@@ -54,7 +54,7 @@ class RelayReadsTest {
     void readsOnlyAfterACommitWhileAConfirmIsOutstandingAndStillPublishesTheNewRowAtOnce() {
         // given: no flow poll within the test's time (it has a test of its own)
         bus.hold();
-        startRelay(Duration.ofSeconds(4));
+        startRelay(Duration.ofSeconds(8));
         outbox.add("order.placed", "k-1", envelope("first"));
         await().atMost(Duration.ofSeconds(5)).until(() -> bus.heldCount() == 1);
         int readsWithOneInFlight = store.reads.get();
@@ -76,7 +76,7 @@ class RelayReadsTest {
     void readsTheRowsOfABusyKeyOnceItsConfirmArrives() {
         // given: the second row of k-1 must wait for the first one's confirm
         bus.hold();
-        startRelay(Duration.ofSeconds(4));
+        startRelay(Duration.ofSeconds(8));
         outbox.add("order.placed", "k-1", envelope("a1"));
         await().atMost(Duration.ofSeconds(5)).until(() -> bus.heldCount() == 1);
         outbox.add("order.placed", "k-1", envelope("a2"));
@@ -85,7 +85,7 @@ class RelayReadsTest {
         // when
         bus.release();
 
-        // then: well within the 4 s poll interval
+        // then: well within the 8 s poll interval
         await().atMost(Duration.ofMillis(1_000))
                 .untilAsserted(() -> assertThat(bus.deliveredTexts()).containsExactly("a1", "a2"));
     }
@@ -93,7 +93,7 @@ class RelayReadsTest {
     @Test
     void whileMessagesFlowReadsWithoutNotificationsAndStopsOnceTheyStop() {
         // given: the first row is notified, the following ones are not (their notifications are lost)
-        startRelay(Duration.ofMillis(300));
+        startRelay(Duration.ofMillis(500));
         outbox.add("order.placed", envelope("m-0"));
         await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5))
                 .until(() -> bus.deliveredTexts().size() == 1);
@@ -104,28 +104,28 @@ class RelayReadsTest {
             outbox.add("order.placed", envelope("m-" + i));
         }
 
-        // then: published by the flow poll, well before the 4 s poll interval, and no reading on
-        await("rows published by the flow poll").atMost(Duration.ofSeconds(2))
+        // then: published by the flow poll, well before the 8 s poll interval, and no reading on
+        await("rows published by the flow poll").atMost(Duration.ofSeconds(4))
                 .until(() -> bus.deliveredTexts().size() == 21);
-        awaitNoReadsFor(Duration.ofMillis(1_200));
+        awaitNoReadsFor(Duration.ofMillis(1_500));
     }
 
     @Test
     void onceTheFlowStoppedALostNotificationWaitsForThePollInterval() {
         // given
-        startRelay(Duration.ofMillis(300));
+        startRelay(Duration.ofMillis(500));
         outbox.add("order.placed", envelope("m-0"));
         await().atMost(Duration.ofSeconds(5)).until(() -> bus.deliveredTexts().size() == 1);
-        awaitNoReadsFor(Duration.ofMillis(1_000));
+        awaitNoReadsFor(Duration.ofMillis(1_500));
         coordination.mute(true);
 
         // when
         outbox.add("order.placed", envelope("m-1"));
 
         // then: the fallback poll, not the flow poll, publishes it
-        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofMillis(2_000)).atMost(Duration.ofSeconds(4))
                 .until(() -> bus.deliveredTexts().size() == 1);
-        await().atMost(Duration.ofSeconds(6)).until(() -> bus.deliveredTexts().size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bus.deliveredTexts().size() == 2);
     }
 
     /** Waits until the relay has not read for {@code quiet}. */
